@@ -1,0 +1,2 @@
+//! Runnable end-to-end flows of the Bergen SDK against the local simulators or
+//! the real services. The flows arrive with their own issue.

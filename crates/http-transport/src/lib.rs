@@ -1,0 +1,1 @@
+//! The HTTP layer shared by the Bergen SDK clients.

@@ -1,0 +1,10 @@
+//! Stateful local simulators of the Loop Returns, CloudX and CartRover APIs on
+//! loopback, for examples, end-to-end tests and benchmarks.
+//!
+//! The simulators implement the vendor APIs from the specifications,
+//! independently of the client crates, so that a wrong field name in a client
+//! shows up as a failing test instead of being mirrored.
+
+mod server;
+
+pub use server::{Served, serve_router};
