@@ -5,6 +5,8 @@
 //! independently of the client crates, so that a wrong field name in a client
 //! shows up as a failing test instead of being mirrored.
 
+pub mod faults;
 mod server;
 
-pub use server::{Served, serve_router};
+pub use faults::{FaultConfig, FaultDecision};
+pub use server::{DropConnection, Served, serve_router};
