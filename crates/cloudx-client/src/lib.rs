@@ -1,5 +1,7 @@
-//! Typed async client of CloudX, Bergen Logistics' warehouse management system:
-//! receiving tickets (ASNs) with duplicate-proof creation, the item master and
-//! warehouses.
-//!
-//! Built on `http-transport`; the client arrives with its own issue.
+//! Typed async client of CloudX, Bergen Logistics' warehouse management system.
+
+pub mod model;
+mod validate;
+
+pub use model::*;
+pub use validate::{ValidationErrors, ValidationProblem};
