@@ -1,0 +1,367 @@
+//! When to try a call again, as a pure function.
+//!
+//! [`decide`] takes everything that matters — the policy, which attempt just
+//! failed, how long the call has taken, whether repeating it is safe and how
+//! it failed — and answers stop or retry after a delay. No clock, no I/O, no
+//! randomness (the jitter is a parameter), so the whole table is unit-tested.
+
+use std::time::{Duration, SystemTime};
+
+use crate::classify::RetryClass;
+use crate::error::TransportErrorKind;
+
+/// Bounds on retrying one call.
+///
+/// Backoff is capped exponential with full jitter: before retry `n` the delay
+/// is a random fraction of `min(max_backoff, initial_backoff × 2ⁿ⁻¹)`. A
+/// `Retry-After` from the vendor replaces the backoff, capped at
+/// `max_retry_after`. No retry starts once `max_elapsed` would be exceeded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RetryPolicy {
+    /// Total attempts including the first; 1 disables retries.
+    pub max_attempts: u32,
+    /// Backoff ceiling before the first retry.
+    pub initial_backoff: Duration,
+    /// Largest backoff ceiling.
+    pub max_backoff: Duration,
+    /// Largest `Retry-After` honoured; longer requests are shortened to this.
+    pub max_retry_after: Duration,
+    /// Time budget of the whole call, retries and waits included.
+    pub max_elapsed: Duration,
+}
+
+impl Default for RetryPolicy {
+    /// 4 attempts, backoff from 250 ms up to 10 s, `Retry-After` up to 60 s,
+    /// 120 s in all.
+    fn default() -> Self {
+        Self {
+            max_attempts: 4,
+            initial_backoff: Duration::from_millis(250),
+            max_backoff: Duration::from_secs(10),
+            max_retry_after: Duration::from_secs(60),
+            max_elapsed: Duration::from_secs(120),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// A policy that never retries.
+    pub fn none() -> Self {
+        Self {
+            max_attempts: 1,
+            ..Self::default()
+        }
+    }
+
+    /// Sets the total number of attempts (at least 1).
+    pub fn with_max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// Sets the first and largest backoff ceilings.
+    pub fn with_backoff(mut self, initial: Duration, max: Duration) -> Self {
+        self.initial_backoff = initial;
+        self.max_backoff = max.max(initial);
+        self
+    }
+
+    /// Sets the largest `Retry-After` honoured.
+    pub fn with_max_retry_after(mut self, max: Duration) -> Self {
+        self.max_retry_after = max;
+        self
+    }
+
+    /// Sets the time budget of the whole call.
+    pub fn with_max_elapsed(mut self, max: Duration) -> Self {
+        self.max_elapsed = max;
+        self
+    }
+}
+
+/// How an attempt failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Outcome {
+    /// The vendor answered with an error of this class (from the status or
+    /// from the vendor's classifier, e.g. a throttle signalled in a 200).
+    Answered {
+        /// Whether the answer is fatal, transient or a throttle.
+        class: RetryClass,
+        /// The delay the vendor asked for, if any.
+        retry_after: Option<Duration>,
+    },
+    /// No answer arrived.
+    Transport(TransportErrorKind),
+}
+
+/// What to do after a failed attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// Give up and report the failure.
+    Stop,
+    /// Sleep this long, then try again.
+    RetryAfter(Duration),
+}
+
+/// Decides whether to retry after attempt number `attempt` (1-based) failed
+/// with `outcome`, `elapsed` after the call started.
+///
+/// `retry_safe` is true for idempotent requests and for requests the caller
+/// marked safe to repeat. A request that was never sent (connect failure) is
+/// always safe to repeat; anything else that may have reached the vendor is
+/// repeated only when `retry_safe`. Fatal answers are never retried.
+/// `jitter` is a number in `[0, 1)` scaling the backoff (full jitter).
+pub fn decide(
+    policy: &RetryPolicy,
+    attempt: u32,
+    elapsed: Duration,
+    retry_safe: bool,
+    outcome: Outcome,
+    jitter: f64,
+) -> Decision {
+    if attempt >= policy.max_attempts {
+        return Decision::Stop;
+    }
+    let retry_after = match outcome {
+        Outcome::Answered {
+            class: RetryClass::Fatal,
+            ..
+        } => return Decision::Stop,
+        Outcome::Answered { retry_after, .. } if retry_safe => retry_after,
+        Outcome::Transport(TransportErrorKind::Connect) => None,
+        Outcome::Transport(_) if retry_safe => None,
+        _ => return Decision::Stop,
+    };
+    let delay = match retry_after {
+        Some(asked) => asked.min(policy.max_retry_after),
+        None => backoff(policy, attempt, jitter),
+    };
+    if elapsed.saturating_add(delay) > policy.max_elapsed {
+        return Decision::Stop;
+    }
+    Decision::RetryAfter(delay)
+}
+
+/// The full-jitter backoff before the retry that follows attempt `attempt`.
+pub fn backoff(policy: &RetryPolicy, attempt: u32, jitter: f64) -> Duration {
+    let doublings = attempt.saturating_sub(1).min(31);
+    let ceiling = policy
+        .initial_backoff
+        .saturating_mul(1u32 << doublings)
+        .min(policy.max_backoff);
+    ceiling.mul_f64(jitter.clamp(0.0, 1.0))
+}
+
+/// Parses a `Retry-After` value — delay in seconds or an HTTP date — into a
+/// delay from `now`. A date in the past gives zero; garbage gives `None`.
+pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    if let Ok(seconds) = value.parse::<f64>() {
+        return (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const fn ms(n: u64) -> Duration {
+        Duration::from_millis(n)
+    }
+
+    fn answered(class: RetryClass, retry_after: Option<Duration>) -> Outcome {
+        Outcome::Answered { class, retry_after }
+    }
+
+    #[test]
+    fn decision_table() {
+        use Decision::{RetryAfter, Stop};
+        use RetryClass::{Fatal, Retryable, Throttle};
+        use TransportErrorKind::{Connect, Dropped, Timeout};
+        let policy = RetryPolicy::default();
+        // (attempt, elapsed, retry_safe, outcome, jitter) -> decision
+        let table: &[(u32, Duration, bool, Outcome, f64, Decision)] = &[
+            // Transient answers on idempotent calls back off exponentially.
+            (
+                1,
+                ms(0),
+                true,
+                answered(Retryable, None),
+                1.0,
+                RetryAfter(ms(250)),
+            ),
+            (
+                2,
+                ms(0),
+                true,
+                answered(Retryable, None),
+                1.0,
+                RetryAfter(ms(500)),
+            ),
+            (
+                3,
+                ms(0),
+                true,
+                answered(Retryable, None),
+                1.0,
+                RetryAfter(ms(1000)),
+            ),
+            (
+                1,
+                ms(0),
+                true,
+                answered(Retryable, None),
+                0.5,
+                RetryAfter(ms(125)),
+            ),
+            (
+                1,
+                ms(0),
+                true,
+                answered(Retryable, None),
+                0.0,
+                RetryAfter(ms(0)),
+            ),
+            // The attempt limit stops everything.
+            (4, ms(0), true, answered(Retryable, None), 1.0, Stop),
+            (4, ms(0), true, Outcome::Transport(Connect), 1.0, Stop),
+            // Fatal answers are final, safe or not.
+            (1, ms(0), true, answered(Fatal, None), 1.0, Stop),
+            (1, ms(0), true, answered(Fatal, Some(ms(10))), 1.0, Stop),
+            // Retry-After replaces the backoff, and is capped.
+            (
+                1,
+                ms(0),
+                true,
+                answered(Throttle, Some(ms(2000))),
+                0.1,
+                RetryAfter(ms(2000)),
+            ),
+            (
+                1,
+                ms(0),
+                true,
+                answered(Throttle, Some(ms(600_000))),
+                0.1,
+                RetryAfter(ms(60_000)),
+            ),
+            (
+                1,
+                ms(0),
+                true,
+                answered(Throttle, None),
+                1.0,
+                RetryAfter(ms(250)),
+            ),
+            // Non-idempotent calls are retried only when never sent.
+            (1, ms(0), false, answered(Retryable, None), 1.0, Stop),
+            (
+                1,
+                ms(0),
+                false,
+                answered(Throttle, Some(ms(1000))),
+                1.0,
+                Stop,
+            ),
+            (1, ms(0), false, Outcome::Transport(Timeout), 1.0, Stop),
+            (1, ms(0), false, Outcome::Transport(Dropped), 1.0, Stop),
+            (
+                1,
+                ms(0),
+                false,
+                Outcome::Transport(Connect),
+                1.0,
+                RetryAfter(ms(250)),
+            ),
+            (
+                1,
+                ms(0),
+                true,
+                Outcome::Transport(Timeout),
+                1.0,
+                RetryAfter(ms(250)),
+            ),
+            (
+                1,
+                ms(0),
+                true,
+                Outcome::Transport(Dropped),
+                1.0,
+                RetryAfter(ms(250)),
+            ),
+            // The time budget stops a retry that would overrun it.
+            (1, ms(119_900), true, answered(Retryable, None), 1.0, Stop),
+            (
+                1,
+                ms(119_700),
+                true,
+                answered(Retryable, None),
+                1.0,
+                RetryAfter(ms(250)),
+            ),
+            (
+                1,
+                ms(100_000),
+                true,
+                answered(Throttle, Some(ms(30_000))),
+                1.0,
+                Stop,
+            ),
+        ];
+        for (i, &(attempt, elapsed, safe, outcome, jitter, expected)) in table.iter().enumerate() {
+            let got = decide(&policy, attempt, elapsed, safe, outcome, jitter);
+            assert_eq!(
+                got, expected,
+                "row {i}: attempt {attempt}, safe {safe}, {outcome:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn backoff_is_capped() {
+        let policy = RetryPolicy::default().with_max_attempts(100);
+        assert_eq!(backoff(&policy, 6, 1.0), Duration::from_secs(8));
+        assert_eq!(backoff(&policy, 7, 1.0), Duration::from_secs(10));
+        assert_eq!(backoff(&policy, 90, 1.0), Duration::from_secs(10));
+        assert_eq!(
+            backoff(&policy, 7, 7.0),
+            Duration::from_secs(10),
+            "jitter is clamped"
+        );
+    }
+
+    #[test]
+    fn a_policy_without_retries_stops_at_once() {
+        let outcome = Outcome::Transport(TransportErrorKind::Connect);
+        let got = decide(&RetryPolicy::none(), 1, ms(0), true, outcome, 0.5);
+        assert_eq!(got, Decision::Stop);
+    }
+
+    #[test]
+    fn retry_after_accepts_seconds_and_http_dates() {
+        let now = httpdate::parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT").unwrap();
+        let table = [
+            ("2", Some(Duration::from_secs(2))),
+            (" 120 ", Some(Duration::from_secs(120))),
+            ("1.5", Some(Duration::from_millis(1500))),
+            (
+                "Sun, 06 Nov 1994 08:49:47 GMT",
+                Some(Duration::from_secs(10)),
+            ),
+            ("Sun, 06 Nov 1994 08:49:00 GMT", Some(Duration::ZERO)),
+            ("-1", None),
+            ("soon", None),
+            ("", None),
+        ];
+        for (value, expected) in table {
+            assert_eq!(parse_retry_after(value, now), expected, "{value:?}");
+        }
+    }
+}
