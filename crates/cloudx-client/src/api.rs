@@ -1,0 +1,184 @@
+//! The operations as a trait, so applications can mock CloudX.
+
+use std::collections::HashSet;
+
+use async_trait::async_trait;
+use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
+
+use crate::create::CreateOutcome;
+use crate::error::Error;
+use crate::model::{
+    Item, ItemIdentifier, NewReceivingTicket, ReceivingTicket, ReferenceNumber, TicketId,
+    TicketPage, TicketQuery, Warehouse,
+};
+use crate::poll::{PollReport, SeenTicket};
+
+/// Everything this crate can do with CloudX.
+///
+/// [`CloudxClient`](crate::CloudxClient) implements it over HTTP. Application
+/// code that depends on `dyn CloudxApi` (or a generic `A: CloudxApi`) can be
+/// tested with a hand-written or `mockall` double: implement the six required
+/// methods and the helpers (stream, reference lookup, item verification,
+/// polling) come for free.
+#[async_trait]
+pub trait CloudxApi: Send + Sync {
+    /// Creates a receiving ticket, never two for one reference number.
+    ///
+    /// The ticket is validated first (see [`NewReceivingTicket::validate`]).
+    /// A 409 duplicate returns the existing ticket as
+    /// [`CreateOutcome::AlreadyExisted`]; an ambiguous failure (timeout,
+    /// connection dropped after sending, 5xx) looks the reference up before
+    /// any retry and returns a found ticket as [`CreateOutcome::Recovered`].
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before sending; [`Error::InvalidFields`] and
+    /// [`Error::ItemNotFound`] for a 422; [`Error::CreateOutcomeUnknown`] when
+    /// the create was ambiguous and the lookup failed too (calling again is
+    /// safe); [`Error::Http`] otherwise.
+    async fn create_ticket(&self, ticket: &NewReceivingTicket) -> Result<CreateOutcome, Error>;
+
+    /// Fetches one ticket.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::TicketNotFound`] for an unknown id; [`Error::Http`] otherwise.
+    async fn get_ticket(&self, id: &TicketId) -> Result<ReceivingTicket, Error>;
+
+    /// Fetches one page of a ticket search.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidFields`] for a filter CloudX rejects; [`Error::Http`]
+    /// otherwise.
+    async fn list_tickets(&self, query: &TicketQuery) -> Result<TicketPage, Error>;
+
+    /// Cancels a ticket whose parcel has not arrived (`Draft`, `PendingCSR`)
+    /// and returns it, now `Cancelled`. A ticket that is already cancelled is
+    /// returned as is, so repeating a cancel is harmless.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotCancellable`] past that point; [`Error::TicketNotFound`]
+    /// for an unknown id; [`Error::Http`] otherwise.
+    async fn cancel_ticket(&self, id: &TicketId) -> Result<ReceivingTicket, Error>;
+
+    /// Looks an item up in the item master; `None` when CloudX does not know
+    /// it.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Http`] when the lookup itself fails.
+    async fn find_item(&self, identifier: &ItemIdentifier) -> Result<Option<Item>, Error>;
+
+    /// Lists the warehouses the account can route returns to.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Http`].
+    async fn list_warehouses(&self) -> Result<Vec<Warehouse>, Error>;
+
+    /// How many requests the batch helpers keep in flight (default 4).
+    fn batch_concurrency(&self) -> usize {
+        4
+    }
+
+    /// Every ticket matching `query`, page after page, as a stream.
+    ///
+    /// Stops after the last page, and also when a page is empty or the
+    /// server's next page does not move forward, whatever it claims, so a
+    /// misbehaving server cannot loop it. The first error ends the stream.
+    fn tickets(&self, query: TicketQuery) -> BoxStream<'_, Result<ReceivingTicket, Error>> {
+        let pages = stream::try_unfold(Some(query), move |next| async move {
+            let Some(query) = next else {
+                return Ok::<_, Error>(None);
+            };
+            let page = self.list_tickets(&query).await?;
+            let asked = query.page.unwrap_or(1);
+            let following = page
+                .next_page
+                .filter(|next| *next > page.page.max(asked) && !page.tickets.is_empty())
+                .map(|next| query.page(next));
+            Ok(Some((page.tickets, following)))
+        });
+        pages
+            .map_ok(|tickets| stream::iter(tickets.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// The ticket with exactly this reference number, if any.
+    ///
+    /// # Errors
+    ///
+    /// As [`CloudxApi::list_tickets`].
+    async fn find_ticket_by_reference(
+        &self,
+        reference: &ReferenceNumber,
+    ) -> Result<Option<ReceivingTicket>, Error> {
+        let page = self
+            .list_tickets(&TicketQuery::new().reference_number(reference.clone()))
+            .await?;
+        // Compare exactly: a server doing prefix or case-folded search must
+        // not hand back someone else's ticket.
+        Ok(page
+            .tickets
+            .into_iter()
+            .find(|ticket| ticket.reference_number == *reference))
+    }
+
+    /// Looks up every identifier (duplicates once each), at most
+    /// [`batch_concurrency`](CloudxApi::batch_concurrency) at a time, and
+    /// returns those CloudX does not know, in the order given. Use it before
+    /// creating tickets to fail early with the missing SKUs/UPCs instead of a
+    /// warehouse rejection.
+    ///
+    /// # Errors
+    ///
+    /// The first lookup that fails (not "not found": that is a result).
+    async fn verify_items(
+        &self,
+        identifiers: &[ItemIdentifier],
+    ) -> Result<Vec<ItemIdentifier>, Error> {
+        let mut seen = HashSet::new();
+        let unique: Vec<ItemIdentifier> = identifiers
+            .iter()
+            .filter(|identifier| seen.insert(*identifier))
+            .cloned()
+            .collect();
+        let found: Vec<(ItemIdentifier, bool)> = stream::iter(unique)
+            .map(|identifier| async move {
+                let item = self.find_item(&identifier).await?;
+                Ok::<_, Error>((identifier, item.is_some()))
+            })
+            .buffered(self.batch_concurrency().max(1))
+            .try_collect()
+            .await?;
+        Ok(found
+            .into_iter()
+            .filter(|(_, exists)| !exists)
+            .map(|(identifier, _)| identifier)
+            .collect())
+    }
+
+    /// Refreshes a batch of tickets, at most
+    /// [`batch_concurrency`](CloudxApi::batch_concurrency) at a time, and
+    /// reports which changed phase since the caller's last view. One failing
+    /// ticket does not stop the others; it lands in
+    /// [`PollReport::failed`].
+    async fn refresh_tickets(&self, seen: &[SeenTicket]) -> PollReport {
+        let results: Vec<_> = stream::iter(seen.iter().cloned())
+            .map(|seen| async move {
+                let result = self.get_ticket(&seen.id).await;
+                (seen, result)
+            })
+            .buffered(self.batch_concurrency().max(1))
+            .collect()
+            .await;
+        let mut report = PollReport::default();
+        for (seen, result) in results {
+            report.record(seen, result);
+        }
+        report
+    }
+}
