@@ -6,6 +6,7 @@
 //! shows up as a failing test instead of being mirrored.
 
 pub mod faults;
+pub mod scenario;
 mod server;
 
 pub use faults::{FaultConfig, FaultDecision};
