@@ -1,0 +1,401 @@
+//! Receipt-criteria evaluation: from a return's ASN drafts and what the
+//! warehouse reports about them, decide to process, flag or wait.
+
+use time::{Duration, OffsetDateTime, PrimitiveDateTime};
+
+use crate::asn::{AsnDraft, SourceLine};
+use crate::criteria::{NotArrivedAction, ReceiptCriteria, ShortagePolicy};
+use crate::decision::{
+    Decision, FlagReason, PartialReceipt, PendingShipment, Shortage, WaitReason,
+};
+use crate::model::{ItemKey, LineId};
+use crate::observation::{ItemCondition, ReceivingPhase, ShipmentObservation};
+
+/// Decides what to do with a return.
+///
+/// - `drafts`: the return's ASNs, as planned by
+///   [`plan_asns`](crate::plan_asns).
+/// - `observations`: what the warehouse reports, matched to drafts by
+///   reference number. A draft without a report counts as not arrived;
+///   reports for unknown references are ignored; when a reference is
+///   reported twice, the first report wins.
+/// - `return_created_at`: when the return was created (the not-arrived
+///   clock starts there).
+/// - `now`: the current time. Nothing here reads a clock.
+///
+/// The rules, in the order they apply:
+///
+/// 1. No drafts: wait ([`WaitReason::NoShipments`]) — there is nothing to
+///    judge.
+/// 2. A cancelled ASN flags, and so does a parcel not arrived
+///    `not_arrived.after_days` after the return (unless the criteria say
+///    wait): no later warehouse update can fix these, a person must follow
+///    up.
+/// 3. While an ASN is not terminal, wait — unless
+///    `wait_for_all_shipments` is off and at least one ASN is received, in
+///    which case the others' counts are taken as they stand.
+/// 4. Counts are compared per item over the whole return (a unit packed in
+///    the "wrong" parcel of the same return is still the unit expected).
+///    Over-receipts (unless allowed), damaged units above the tolerance,
+///    unexpected items (unless allowed) and `WrongItem` or unknown
+///    conditions flag, with every reason listed.
+/// 5. Shortages alone: wait out the shortage grace period if configured
+///    (counted from the last receipt), then process without the missing
+///    lines if allowed and possible, else flag.
+/// 6. Otherwise: process.
+///
+/// ```
+/// use returns_core::*;
+/// use time::macros::datetime;
+///
+/// let settings = IntegrationSettings::new("BERGEN-NJ-01");
+/// let ret = Return::new("40211877", "#10452", "10452", datetime!(2025-03-04 15:12 UTC))
+///     .with_line(ReturnLine::new("1").with_sku("LS-SAND-M"));
+/// let plan = plan_asns(&ret, &settings)?;
+/// let draft = &plan.drafts()[0];
+/// let report = ShipmentObservation::new(draft.reference_number.clone(), ReceivingPhase::Received)
+///     .with_line(ObservedLine::new(&ItemKey::Sku("LS-SAND-M".into()), 1, 0));
+/// let decision = evaluate_receipt(
+///     plan.drafts(),
+///     &[report],
+///     &settings.receipt_criteria,
+///     ret.created_at,
+///     datetime!(2025-03-09 10:00 UTC),
+/// );
+/// assert_eq!(decision, Decision::Process { partial: None });
+/// # Ok::<(), MappingError>(())
+/// ```
+pub fn evaluate_receipt(
+    drafts: &[AsnDraft],
+    observations: &[ShipmentObservation],
+    criteria: &ReceiptCriteria,
+    return_created_at: OffsetDateTime,
+    now: OffsetDateTime,
+) -> Decision {
+    if drafts.is_empty() {
+        return Decision::Wait {
+            reason: WaitReason::NoShipments,
+        };
+    }
+
+    let status = shipment_status(drafts, observations, criteria, return_created_at, now);
+    if !status.blocking.is_empty() {
+        return Decision::Flag {
+            reasons: status.blocking,
+        };
+    }
+    let any_received = status.last_received_at.is_some();
+    if !status.pending.is_empty() && (criteria.wait_for_all_shipments || !any_received) {
+        return Decision::Wait {
+            reason: WaitReason::ShipmentsPending {
+                pending: status.pending,
+            },
+        };
+    }
+
+    let content = judge_counts(drafts, &status.counted, criteria);
+    if !content.problems.is_empty() {
+        let mut reasons: Vec<FlagReason> = content
+            .shortages
+            .into_iter()
+            .map(FlagReason::Shortage)
+            .collect();
+        reasons.extend(content.problems);
+        return Decision::Flag { reasons };
+    }
+    if content.shortages.is_empty() {
+        return Decision::Process { partial: None };
+    }
+
+    decide_shortages(
+        content,
+        criteria,
+        status.last_received_at,
+        return_created_at,
+        now,
+    )
+}
+
+/// The terminal-state side of the evaluation.
+struct ShipmentStatus<'a> {
+    /// Cancelled or overdue ASNs: flag regardless of counts.
+    blocking: Vec<FlagReason>,
+    /// ASNs not terminal yet.
+    pending: Vec<PendingShipment>,
+    /// Reports whose counts are judged.
+    counted: Vec<&'a ShipmentObservation>,
+    /// The latest receipt time among received ASNs (`Some` iff at least one
+    /// is received; the return's creation time stands in for a missing
+    /// timestamp).
+    last_received_at: Option<OffsetDateTime>,
+}
+
+fn shipment_status<'a>(
+    drafts: &[AsnDraft],
+    observations: &'a [ShipmentObservation],
+    criteria: &ReceiptCriteria,
+    return_created_at: OffsetDateTime,
+    now: OffsetDateTime,
+) -> ShipmentStatus<'a> {
+    let days_since_return = (now - return_created_at).whole_days();
+    let past_deadline = days_since_return >= i64::from(criteria.not_arrived.after_days);
+    let mut status = ShipmentStatus {
+        blocking: Vec::new(),
+        pending: Vec::new(),
+        counted: Vec::new(),
+        last_received_at: None,
+    };
+    for draft in drafts {
+        let reference = &draft.reference_number;
+        let report = observations
+            .iter()
+            .find(|report| &report.reference_number == reference);
+        match report {
+            Some(report) if report.phase == ReceivingPhase::Cancelled => {
+                status.blocking.push(FlagReason::Cancelled {
+                    reference: reference.clone(),
+                });
+            }
+            Some(report) if report.phase == ReceivingPhase::Received => {
+                let at = report.received_at.unwrap_or(return_created_at);
+                status.last_received_at = status.last_received_at.max(Some(at));
+                status.counted.push(report);
+            }
+            _ => {
+                let phase = report.map(|report| report.phase);
+                let arrived = report.is_some_and(ShipmentObservation::has_arrived);
+                let overdue = !arrived && past_deadline;
+                if overdue && criteria.not_arrived.action == NotArrivedAction::Flag {
+                    status.blocking.push(FlagReason::NotArrived {
+                        reference: reference.clone(),
+                        days: days_since_return,
+                    });
+                    continue;
+                }
+                status
+                    .pending
+                    .push(PendingShipment::new(reference.clone(), phase, overdue));
+                if let Some(report) = report.filter(|_| !criteria.wait_for_all_shipments) {
+                    status.counted.push(report);
+                }
+            }
+        }
+    }
+    status
+}
+
+/// Expected and counted units of one item over the whole return.
+struct Tally {
+    item: ItemKey,
+    lines: Vec<SourceLine>,
+    expected: u64,
+    arrived: u64,
+    damaged: u64,
+}
+
+/// The count side of the evaluation.
+struct CountVerdict {
+    /// Shortages, in item order.
+    shortages: Vec<Shortage>,
+    /// Every other reason to flag.
+    problems: Vec<FlagReason>,
+    /// Tallies of the short items, in item order (for partial processing).
+    tallies: Vec<Tally>,
+    /// Whether any expected unit arrived at all.
+    anything_arrived: bool,
+}
+
+fn judge_counts(
+    drafts: &[AsnDraft],
+    counted: &[&ShipmentObservation],
+    criteria: &ReceiptCriteria,
+) -> CountVerdict {
+    let mut tallies = expected_tallies(drafts);
+    let preferred = tallies
+        .first()
+        .map_or_else(|| ItemKey::Sku(String::new()), |tally| tally.item.clone());
+    let mut conditions = Vec::new();
+    let mut unexpected = Vec::new();
+
+    for report in counted {
+        for line in &report.lines {
+            let Some(tally) = tallies.iter_mut().find(|tally| line.matches(&tally.item)) else {
+                if line.arrived_units() > 0 && criteria.flag_unexpected_items {
+                    unexpected.push(FlagReason::UnexpectedItem {
+                        item: line.item_key(&preferred),
+                        received: line.arrived_units(),
+                        reference: report.reference_number.clone(),
+                    });
+                }
+                continue;
+            };
+            tally.arrived += u64::from(line.arrived_units());
+            tally.damaged += u64::from(line.damaged_units());
+            let needs_person = match &line.condition {
+                Some(ItemCondition::WrongItem) => criteria.flag_unexpected_items,
+                Some(ItemCondition::Other(_)) => true,
+                _ => false,
+            };
+            if let (true, Some(condition)) = (needs_person, &line.condition) {
+                conditions.push(FlagReason::Condition {
+                    item: tally.item.clone(),
+                    condition: condition.clone(),
+                    reference: report.reference_number.clone(),
+                });
+            }
+        }
+    }
+
+    let mut shortages = Vec::new();
+    let mut problems = Vec::new();
+    for tally in &tallies {
+        let line_ids = || {
+            tally
+                .lines
+                .iter()
+                .map(|line| line.line_id.clone())
+                .collect()
+        };
+        if tally.arrived < tally.expected {
+            shortages.push(Shortage::new(
+                tally.item.clone(),
+                line_ids(),
+                saturate(tally.expected),
+                saturate(tally.arrived),
+            ));
+        } else if tally.arrived > tally.expected && !criteria.allow_over_receipt {
+            problems.push(FlagReason::OverReceipt {
+                item: tally.item.clone(),
+                lines: line_ids(),
+                expected: saturate(tally.expected),
+                received: saturate(tally.arrived),
+            });
+        }
+    }
+    let total_damaged: u64 = tallies.iter().map(|tally| tally.damaged).sum();
+    if total_damaged > u64::from(criteria.damaged_tolerance) {
+        for tally in tallies.iter().filter(|tally| tally.damaged > 0) {
+            problems.push(FlagReason::Damaged {
+                item: tally.item.clone(),
+                lines: tally
+                    .lines
+                    .iter()
+                    .map(|line| line.line_id.clone())
+                    .collect(),
+                received: saturate(tally.arrived),
+                damaged: saturate(tally.damaged),
+            });
+        }
+    }
+    problems.extend(conditions);
+    problems.extend(unexpected);
+    let anything_arrived = tallies.iter().any(|tally| tally.arrived > 0);
+    tallies.retain(|tally| tally.arrived < tally.expected);
+    CountVerdict {
+        shortages,
+        problems,
+        tallies,
+        anything_arrived,
+    }
+}
+
+/// One tally per distinct item, in order of first appearance in the drafts.
+fn expected_tallies(drafts: &[AsnDraft]) -> Vec<Tally> {
+    let mut tallies: Vec<Tally> = Vec::new();
+    for line in drafts.iter().flat_map(|draft| &draft.lines) {
+        let index = match tallies.iter().position(|tally| tally.item == line.item) {
+            Some(index) => index,
+            None => {
+                tallies.push(Tally {
+                    item: line.item.clone(),
+                    lines: Vec::new(),
+                    expected: 0,
+                    arrived: 0,
+                    damaged: 0,
+                });
+                tallies.len() - 1
+            }
+        };
+        let tally = &mut tallies[index];
+        tally.expected += u64::from(line.expected_quantity.get());
+        tally.lines.extend(line.return_lines.iter().cloned());
+    }
+    tallies
+}
+
+fn decide_shortages(
+    content: CountVerdict,
+    criteria: &ReceiptCriteria,
+    last_received_at: Option<OffsetDateTime>,
+    return_created_at: OffsetDateTime,
+    now: OffsetDateTime,
+) -> Decision {
+    if let ShortagePolicy::WaitDays(days) = criteria.shortage {
+        let from = last_received_at.unwrap_or(return_created_at);
+        let until = from
+            .checked_add(Duration::days(i64::from(days)))
+            .unwrap_or_else(|| PrimitiveDateTime::MAX.assume_utc());
+        if now < until {
+            return Decision::Wait {
+                reason: WaitReason::ShortageGracePeriod {
+                    until,
+                    shortages: content.shortages,
+                },
+            };
+        }
+    }
+
+    // Removing every line is not a partial receipt: nothing came back.
+    if !criteria.process_partial_receipts || !content.anything_arrived {
+        return flag_shortages(content.shortages, Vec::new());
+    }
+
+    let mut remove_lines = Vec::new();
+    let mut impossible = Vec::new();
+    for tally in &content.tallies {
+        match lines_covering(&tally.lines, tally.expected - tally.arrived) {
+            Some(lines) => remove_lines.extend(lines),
+            None => impossible.push(FlagReason::PartialNotPossible {
+                item: tally.item.clone(),
+                missing: saturate(tally.expected - tally.arrived),
+            }),
+        }
+    }
+    if impossible.is_empty() {
+        Decision::Process {
+            partial: Some(PartialReceipt::new(remove_lines, content.shortages)),
+        }
+    } else {
+        flag_shortages(content.shortages, impossible)
+    }
+}
+
+fn flag_shortages(shortages: Vec<Shortage>, extra: Vec<FlagReason>) -> Decision {
+    let mut reasons: Vec<FlagReason> = shortages.into_iter().map(FlagReason::Shortage).collect();
+    reasons.extend(extra);
+    Decision::Flag { reasons }
+}
+
+/// Whole lines adding up to exactly `missing` units, taken from the end of
+/// the list (which units of identical items are "the missing ones" does
+/// not matter), in list order; `None` when no such choice is found.
+fn lines_covering(lines: &[SourceLine], missing: u64) -> Option<Vec<LineId>> {
+    let mut remaining = missing;
+    let mut chosen = Vec::new();
+    for line in lines.iter().rev() {
+        let quantity = u64::from(line.quantity.get());
+        if quantity <= remaining {
+            remaining -= quantity;
+            chosen.push(line.line_id.clone());
+        }
+        if remaining == 0 {
+            break;
+        }
+    }
+    chosen.reverse();
+    (remaining == 0).then_some(chosen)
+}
+
+fn saturate(units: u64) -> u32 {
+    u32::try_from(units).unwrap_or(u32::MAX)
+}
