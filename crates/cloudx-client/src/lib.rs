@@ -87,10 +87,13 @@ pub use model::*;
 pub use poll::{PhaseChange, PollReport, SeenTicket};
 pub use validate::{ValidationErrors, ValidationProblem};
 
-/// The shared HTTP layer's configuration types, re-exported so callers need
-/// no direct dependency: timeouts, retry policy, rate limit, credentials, and
-/// [`Request`](http_transport::Request) for
-/// [`CloudxClient::execute_raw`].
+/// The shared HTTP layer's types, re-exported so callers need no direct
+/// dependency: configuration (timeouts, retry policy, rate limit,
+/// credentials), the error inside [`Error::Http`] and its parts, and
+/// [`Request`](http_transport::Request) for [`CloudxClient::execute_raw`].
 pub mod transport {
-    pub use http_transport::{Auth, RateLimit, Request, Response, RetryPolicy, Timeouts};
+    pub use http_transport::{
+        ApiError, Auth, DecodeError, Error, RateLimit, Request, Response, RetryPolicy, StatusCode,
+        Timeouts, TransportError, TransportErrorKind,
+    };
 }
