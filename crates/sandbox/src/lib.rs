@@ -6,6 +6,7 @@
 //! shows up as a failing test instead of being mirrored.
 
 pub mod cloudx_sim;
+pub mod cartrover_sim;
 pub mod faults;
 pub mod scenario;
 mod server;
