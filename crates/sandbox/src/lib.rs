@@ -5,8 +5,8 @@
 //! independently of the client crates, so that a wrong field name in a client
 //! shows up as a failing test instead of being mirrored.
 
-pub mod cloudx_sim;
 pub mod cartrover_sim;
+pub mod cloudx_sim;
 pub mod faults;
 pub mod scenario;
 mod server;
