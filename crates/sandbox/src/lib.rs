@@ -8,6 +8,7 @@
 pub mod cartrover_sim;
 pub mod cloudx_sim;
 pub mod faults;
+pub mod loop_sim;
 pub mod scenario;
 mod server;
 
