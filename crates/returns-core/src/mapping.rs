@@ -50,7 +50,12 @@ pub fn plan_asns(ret: &Return, settings: &IntegrationSettings) -> Result<AsnPlan
     let identification = settings.product_identification;
     let shipments = ret.effective_shipments();
     let mut problems = check_lines(ret, identification);
-    problems.extend(check_shipments(ret, &shipments));
+    // First line of each id (duplicates are reported by check_lines).
+    let mut by_id: LineIndex<'_> = HashMap::with_capacity(ret.lines.len());
+    for line in &ret.lines {
+        by_id.entry(&line.id).or_insert(line);
+    }
+    problems.extend(check_shipments(ret, &by_id, &shipments));
     if !problems.is_empty() {
         return Err(MappingError::new(ret, problems));
     }
@@ -59,7 +64,7 @@ pub fn plan_asns(ret: &Return, settings: &IntegrationSettings) -> Result<AsnPlan
     for (index, shipment) in shipments.iter().enumerate() {
         // check_shipments guarantees the count fits in u16.
         let number = u16::try_from(index + 1).unwrap_or(u16::MAX);
-        match draft_for(ret, settings, shipment, number) {
+        match draft_for(ret, &by_id, settings, shipment, number) {
             Ok(draft) => drafts.push(draft),
             Err(problem) => problems.push(problem),
         }
@@ -110,7 +115,14 @@ fn check_lines(ret: &Return, identification: ProductIdentification) -> Vec<Mappi
     problems
 }
 
-fn check_shipments(ret: &Return, shipments: &[ReturnShipment]) -> Vec<MappingProblem> {
+/// The return's lines by id.
+type LineIndex<'a> = HashMap<&'a LineId, &'a ReturnLine>;
+
+fn check_shipments(
+    ret: &Return,
+    by_id: &LineIndex<'_>,
+    shipments: &[ReturnShipment],
+) -> Vec<MappingProblem> {
     let mut problems = Vec::new();
     if shipments.len() > usize::from(u16::MAX) {
         problems.push(MappingProblem::TooManyShipments {
@@ -124,7 +136,7 @@ fn check_shipments(ret: &Return, shipments: &[ReturnShipment]) -> Vec<MappingPro
             problems.push(MappingProblem::EmptyShipment { shipment: number });
         }
         for line_id in &shipment.line_ids {
-            if ret.line(line_id).is_none() {
+            if !by_id.contains_key(line_id) {
                 problems.push(MappingProblem::UnknownLine {
                     line_id: line_id.clone(),
                     shipment: number,
@@ -151,6 +163,7 @@ fn check_shipments(ret: &Return, shipments: &[ReturnShipment]) -> Vec<MappingPro
 
 fn draft_for(
     ret: &Return,
+    by_id: &LineIndex<'_>,
     settings: &IntegrationSettings,
     shipment: &ReturnShipment,
     number: u16,
@@ -159,7 +172,7 @@ fn draft_for(
     let mut groups: Vec<(ItemKey, Vec<&ReturnLine>)> = Vec::new();
     let mut index_of: HashMap<ItemKey, usize> = HashMap::new();
     for line_id in &shipment.line_ids {
-        let Some(line) = ret.line(line_id) else {
+        let Some(&line) = by_id.get(line_id) else {
             continue;
         };
         let Some(key) = item_key(line, settings.product_identification) else {

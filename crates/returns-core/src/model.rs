@@ -4,6 +4,7 @@
 //! Returns-platform clients (Loop, …) convert their own return objects into
 //! [`Return`]; nothing in this module knows about any vendor.
 
+use std::collections::HashSet;
 use std::fmt;
 use std::num::NonZeroU32;
 
@@ -201,15 +202,19 @@ impl Return {
 
     /// The shipments as the mapping sees them: the listed ones, or — when
     /// none is listed — a single shipment without carrier or tracking number
-    /// that carries every line.
+    /// that carries every line (each distinct line id once).
     ///
     /// Rationale: a platform often creates the return before any label exists,
     /// and the warehouse still needs to expect the parcel.
     pub fn effective_shipments(&self) -> Vec<ReturnShipment> {
         if self.shipments.is_empty() {
-            vec![ReturnShipment::new(
-                self.lines.iter().map(|line| line.id.clone()),
-            )]
+            let mut seen = HashSet::with_capacity(self.lines.len());
+            let ids = self
+                .lines
+                .iter()
+                .filter(|line| seen.insert(&line.id))
+                .map(|line| line.id.clone());
+            vec![ReturnShipment::new(ids)]
         } else {
             self.shipments.clone()
         }
