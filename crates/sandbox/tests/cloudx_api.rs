@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 use sandbox::cloudx_sim::{
-    CloudxConfig, CloudxSim, OutcomeMix, OutcomePolicy, ReceiptOutcome, WarehouseModel, error_codes,
+    CloudxConfig, CloudxItem, CloudxSim, OutcomeMix, OutcomePolicy, ReceiptOutcome, WarehouseModel,
+    error_codes,
 };
 use sandbox::{Served, serve_router};
 use serde_json::{Value, json};
@@ -193,7 +194,17 @@ async fn every_response_has_a_distinct_request_id() {
     assert_eq!(ids.len(), 3);
     let (status, body) = api.get("/no-such-route").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    assert_eq!(only_error(&body)["code"], error_codes::NOT_FOUND);
+    assert_eq!(only_error(&body)["code"], error_codes::NO_ROUTE);
+    let wrong_method = api
+        .http
+        .delete(api.url("/receiving-tickets"))
+        .bearer_auth(api.secret())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong_method.status(), StatusCode::METHOD_NOT_ALLOWED);
+    let (_, body) = decode(wrong_method).await;
+    assert_eq!(only_error(&body)["code"], error_codes::NO_ROUTE);
     api.stop().await;
 }
 
@@ -772,6 +783,13 @@ async fn sim_items_seed_the_item_master_used_by_lookups_and_creates() {
     );
     let (_, by_sku) = api.get("/items?sku=NEW-2").await;
     assert_eq!(by_sku["data"][0]["upc"], Value::Null);
+    api.sim.insert_full_item(CloudxItem {
+        sku: "NEW-3".to_owned(),
+        size: Some("XL".to_owned()),
+        ..CloudxItem::default()
+    });
+    let (_, full) = api.get("/items?sku=NEW-3").await;
+    assert_eq!(full["data"][0]["size"], "XL");
     let (_, unknown) = api.get("/items?sku=NOPE").await;
     assert_eq!(unknown["data"], json!([]));
     for query in ["", "?sku=NEW-1&upc=123456789012"] {

@@ -126,3 +126,8 @@ pub(crate) async fn list_warehouses(State(shared): State<Arc<Shared>>) -> Json<s
 pub(crate) async fn no_route(request: axum::extract::Request) -> ApiError {
     ApiError::no_route(request.method().as_str(), request.uri().path())
 }
+
+/// A known path with another method: 405 in the CloudX error shape.
+pub(crate) async fn method_not_allowed(request: axum::extract::Request) -> ApiError {
+    ApiError::method_not_allowed(request.method().as_str(), request.uri().path())
+}

@@ -24,8 +24,8 @@ pub mod error_codes {
     pub const VALIDATION: u32 = 20;
     /// The `reference_number` is already used by another ticket (simulator's choice).
     pub const DUPLICATE_REFERENCE: u32 = 21;
-    /// No such route (simulator's choice).
-    pub const NOT_FOUND: u32 = 40;
+    /// No such route, or a method the route does not have (simulator's choice).
+    pub const NO_ROUTE: u32 = 40;
 }
 
 /// One invalid field: its JSON path (e.g. `lines[0].upc`) and what is wrong.
@@ -189,8 +189,18 @@ impl ApiError {
     pub(crate) fn no_route(method: &str, path: &str) -> Self {
         Self::single(
             StatusCode::NOT_FOUND,
-            error_codes::NOT_FOUND,
+            error_codes::NO_ROUTE,
             format!("no route for {method} {path}"),
+            None,
+        )
+    }
+
+    /// 405 for a path the API has, with another method.
+    pub(crate) fn method_not_allowed(method: &str, path: &str) -> Self {
+        Self::single(
+            StatusCode::METHOD_NOT_ALLOWED,
+            error_codes::NO_ROUTE,
+            format!("{path} does not accept {method}"),
             None,
         )
     }

@@ -2,15 +2,21 @@
 
 use std::collections::HashMap;
 
-/// A product of the item master.
+/// A product of the item master (spec §2.3), as `GET /items` shows it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
-pub(crate) struct Item {
-    pub(crate) sku: String,
-    pub(crate) upc: Option<String>,
-    pub(crate) description: Option<String>,
-    pub(crate) style: Option<String>,
-    pub(crate) color: Option<String>,
-    pub(crate) size: Option<String>,
+pub struct Item {
+    /// Stock-keeping unit; the item master's key.
+    pub sku: String,
+    /// Barcode; one UPC names at most one item.
+    pub upc: Option<String>,
+    /// Product description.
+    pub description: Option<String>,
+    /// Style code.
+    pub style: Option<String>,
+    /// Colour.
+    pub color: Option<String>,
+    /// Size.
+    pub size: Option<String>,
 }
 
 /// Items keyed by SKU, with a UPC index. One UPC names one item: seeding an

@@ -92,6 +92,7 @@ use time::OffsetDateTime;
 
 pub use config::{CloudxConfig, Warehouse, WarehouseModel};
 pub use error::error_codes;
+pub use items::Item as CloudxItem;
 pub use outcome::{OutcomeMix, OutcomePolicy, ReceiptOutcome};
 
 use items::Item;
@@ -149,8 +150,11 @@ impl CloudxSim {
             )
             .route("/_sim/items", post(sim_api::seed_items))
             .route("/_sim/warehouse/step", post(sim_api::step_warehouse));
+        let routes = api
+            .merge(sim)
+            .method_not_allowed_fallback(api::method_not_allowed);
         Router::new()
-            .nest("/v1", api.merge(sim))
+            .nest("/v1", routes)
             .fallback(api::no_route)
             .layer(from_fn_with_state(
                 Arc::clone(&shared),
@@ -174,7 +178,14 @@ impl CloudxSim {
         });
     }
 
-    /// Sets what the warehouse model finds for the tickets of one return:
+    /// Adds an item with every item-master field (style, colour, size), or
+    /// replaces the one with the same SKU.
+    pub fn insert_full_item(&self, item: CloudxItem) {
+        self.shared.write().items.upsert(item);
+    }
+
+    /// Sets what the warehouse model finds for every ticket of one return
+    /// (each shipment of a multi-shipment return gets the same outcome):
     /// `rma_number` is matched against the tickets' `rma_number`, then
     /// against their `reference_number` (for tickets created without an RMA).
     /// May be called before or after the tickets exist; it applies to counts
