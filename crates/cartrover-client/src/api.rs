@@ -1,0 +1,241 @@
+//! The operations of each API level as traits, so application code can depend
+//! on them and tests can mock them.
+//!
+//! [`OrderApi`] holds what the Cart and Merchant levels share; [`CartApi`],
+//! [`MerchantApi`] and [`WarehouseApi`] add each level's own calls.
+//! Implement them for a test double and wrap results in [`Reply::new`].
+
+use async_trait::async_trait;
+use futures::FutureExt;
+use futures::stream::BoxStream;
+
+use crate::error::Result;
+use crate::pagination::paginate;
+use crate::reply::Reply;
+use crate::types::{
+    BatchCreateResult, Canceled, CartShipMethod, CreatedOrder, CustRef, InventoryItem, Merchant,
+    NewOrder, Order, OrderIncludes, OrderListQuery, OrderSource, OrderStatusInfo, Page,
+    PageRequest, Product, ShipMethodMapping, Shipment, Sku, StatusUpdate, WmsShipMethod,
+};
+
+/// Reading and updating orders: the Cart level (`/v1/cart/orders/...`) and
+/// the Merchant level (`/v1/merchant/orders/...`).
+#[async_trait]
+pub trait OrderApi: Send + Sync {
+    /// The full order (E3), with the optional `include_*` flags.
+    ///
+    /// # Errors
+    /// [`Error::Api`](crate::Error::Api) with [`ErrorCode::Invalid`](crate::ErrorCode::Invalid)
+    /// for an unknown `cust_ref`; transport and decode errors.
+    async fn order(&self, cust_ref: &CustRef, includes: OrderIncludes) -> Result<Reply<Order>>;
+
+    /// The order's status with its shipments and tracking (E4).
+    ///
+    /// # Errors
+    /// As [`order`](Self::order).
+    async fn order_status(&self, cust_ref: &CustRef) -> Result<Reply<OrderStatusInfo>>;
+
+    /// One page of orders matching `query` (E5).
+    ///
+    /// # Errors
+    /// API, transport and decode errors.
+    async fn list_orders(&self, query: &OrderListQuery) -> Result<Reply<Page<Order>>>;
+
+    /// Posts a status change (E7 on the Cart level, E7m on the Merchant
+    /// level). Only [`StatusUpdate::Confirmed`] on the Cart level is
+    /// documented by CartRover; the Merchant path and the `at_wms` and
+    /// `shipped` updates are **unverified against the live service**.
+    ///
+    /// Not retried after an ambiguous failure (a repeated `shipped` would add
+    /// the shipments twice); `RateLimit` answers are retried.
+    ///
+    /// # Errors
+    /// API (e.g. `Invalid` for a transition CartRover refuses), transport errors.
+    async fn update_order_status(
+        &self,
+        cust_ref: &CustRef,
+        update: &StatusUpdate,
+    ) -> Result<Reply<()>>;
+
+    /// Marks the order `confirmed` for the given tracking numbers: the
+    /// documented use of E7.
+    ///
+    /// # Errors
+    /// As [`update_order_status`](Self::update_order_status).
+    async fn confirm_order(
+        &self,
+        cust_ref: &CustRef,
+        tracking_numbers: Vec<String>,
+    ) -> Result<Reply<()>> {
+        let update = StatusUpdate::Confirmed { tracking_numbers };
+        self.update_order_status(cust_ref, &update).await
+    }
+
+    /// Every order matching `query`, page after page from `query`'s page,
+    /// as a stream that ends after the first short page. An error is the
+    /// stream's last item.
+    fn orders(&self, query: OrderListQuery) -> BoxStream<'_, Result<Order>> {
+        paginate(query.page_request(), move |page| {
+            let query = OrderListQuery {
+                page,
+                ..query.clone()
+            };
+            async move { self.list_orders(&query).await }.boxed()
+        })
+    }
+}
+
+/// The Cart level: pushing orders into CartRover and following them.
+#[async_trait]
+pub trait CartApi: OrderApi {
+    /// Creates one order (E1, not rate limited). The order is validated first
+    /// and every missing field reported at once.
+    ///
+    /// # Errors
+    /// [`Error::Validation`](crate::Error::Validation) before sending;
+    /// [`ErrorCode::Failure`](crate::ErrorCode::Failure) for a duplicate
+    /// `cust_ref`, `Invalid` for data CartRover refuses; transport errors. Not
+    /// retried after an ambiguous failure: call [`order_status`](OrderApi::order_status)
+    /// to see whether the order exists.
+    async fn create_order(&self, order: &NewOrder) -> Result<Reply<CreatedOrder>>;
+
+    /// Creates several orders in one call (E2). The call succeeds even when
+    /// some orders fail: read [`BatchCreateResult::failed`]. Every order is
+    /// validated first; one incomplete order stops the whole batch before
+    /// sending.
+    ///
+    /// # Errors
+    /// [`Error::Validation`](crate::Error::Validation) naming `orders[i].field`;
+    /// API and transport errors.
+    async fn create_orders(&self, orders: &[NewOrder]) -> Result<Reply<BatchCreateResult>>;
+
+    /// Cancels an order (E6). Only possible for a short time after creation;
+    /// once the order is at the warehouse, the warehouse has to cancel it.
+    ///
+    /// # Errors
+    /// [`Error::CancelRefused`](crate::Error::CancelRefused) when CartRover
+    /// answers `response.success: false`; API and transport errors.
+    async fn cancel_order(&self, cust_ref: &CustRef) -> Result<Reply<Canceled>>;
+
+    /// Cancels through the legacy `POST /v1/cart/orders/cancel/cartrover`
+    /// (E6b, observed in the official PHP client only). Prefer
+    /// [`cancel_order`](Self::cancel_order).
+    ///
+    /// # Errors
+    /// As [`cancel_order`](Self::cancel_order).
+    async fn cancel_order_legacy(&self, cust_ref: &CustRef) -> Result<Reply<Canceled>>;
+}
+
+/// The Merchant level: the merchant's orders, inventory, products and ship
+/// method mappings. Also reachable with Warehouse credentials through
+/// [`WarehouseClient::for_merchant`](crate::WarehouseClient::for_merchant).
+#[async_trait]
+pub trait MerchantApi: OrderApi {
+    /// One page of inventory (E8).
+    ///
+    /// # Errors
+    /// API, transport and decode errors.
+    async fn list_inventory(&self, page: PageRequest) -> Result<Reply<Page<InventoryItem>>>;
+
+    /// Inventory of one SKU (E9).
+    ///
+    /// # Errors
+    /// `Invalid` for an unknown SKU; transport and decode errors.
+    async fn inventory(&self, sku: &Sku) -> Result<Reply<InventoryItem>>;
+
+    /// Product master data and aliases of one SKU (E10).
+    ///
+    /// # Errors
+    /// `Invalid` for an unknown SKU; transport and decode errors.
+    async fn product(&self, sku: &Sku) -> Result<Reply<Product>>;
+
+    /// The order sources (carts) configured for the merchant (E12). The
+    /// element shape is not public, so elements are raw JSON.
+    ///
+    /// # Errors
+    /// API and transport errors.
+    async fn carts(&self) -> Result<Reply<Vec<serde_json::Value>>>;
+
+    /// Every cart type that can be set up (E13), as raw JSON.
+    ///
+    /// # Errors
+    /// API and transport errors.
+    async fn all_cart_types(&self) -> Result<Reply<Vec<serde_json::Value>>>;
+
+    /// The cart's ship codes and the warehouse code each maps to (E14).
+    ///
+    /// # Errors
+    /// API and transport errors.
+    async fn cart_ship_methods(
+        &self,
+        order_source: &OrderSource,
+    ) -> Result<Reply<Vec<CartShipMethod>>>;
+
+    /// Adds or updates cart → warehouse ship-code mappings (E15).
+    ///
+    /// # Errors
+    /// `Invalid` for a `wms_code` that is not a warehouse ship code; transport
+    /// errors.
+    async fn set_cart_ship_methods(
+        &self,
+        order_source: &OrderSource,
+        mappings: &[ShipMethodMapping],
+    ) -> Result<Reply<()>>;
+
+    /// The warehouse's ship-method codes (E11), the targets of the mappings.
+    ///
+    /// # Errors
+    /// API, transport and decode errors.
+    async fn wms_ship_methods(&self) -> Result<Reply<Vec<WmsShipMethod>>>;
+
+    /// A warehouse acknowledges the order: status `at_wms` (E17a).
+    /// **Unverified against the live service** (provisional contract, spec §7.3).
+    ///
+    /// # Errors
+    /// As [`update_order_status`](OrderApi::update_order_status).
+    async fn acknowledge_order(&self, cust_ref: &CustRef) -> Result<Reply<()>> {
+        self.update_order_status(cust_ref, &StatusUpdate::AtWms)
+            .await
+    }
+
+    /// A warehouse posts shipments with tracking: status `shipped` (E17b).
+    /// **Unverified against the live service** (provisional contract, spec
+    /// §7.4), including whether partial shipments are accepted.
+    ///
+    /// # Errors
+    /// As [`update_order_status`](OrderApi::update_order_status).
+    async fn post_shipments(
+        &self,
+        cust_ref: &CustRef,
+        shipments: Vec<Shipment>,
+    ) -> Result<Reply<()>> {
+        self.update_order_status(cust_ref, &StatusUpdate::Shipped { shipments })
+            .await
+    }
+
+    /// The whole inventory as a stream, pages of `page.limit()` from
+    /// `page.page()` on, ending after the first short page.
+    fn inventory_items(&self, page: PageRequest) -> BoxStream<'_, Result<InventoryItem>> {
+        paginate(page, move |page| {
+            async move { self.list_inventory(page).await }.boxed()
+        })
+    }
+}
+
+/// The Warehouse (3PL, "Global") level.
+#[async_trait]
+pub trait WarehouseApi: Send + Sync {
+    /// The merchants of the 3PL account (E16). **Unverified against the live
+    /// service**: the path was observed once and the response shape is
+    /// provisional (spec §6.9).
+    ///
+    /// # Errors
+    /// API, transport and decode errors.
+    async fn merchants(&self) -> Result<Reply<Vec<Merchant>>>;
+
+    /// The warehouse's ship-method codes (E11).
+    ///
+    /// # Errors
+    /// API, transport and decode errors.
+    async fn wms_ship_methods(&self) -> Result<Reply<Vec<WmsShipMethod>>>;
+}

@@ -1,0 +1,178 @@
+//! The call path every level shares: merchant header, throttle handling,
+//! envelope unwrapping and reply metadata.
+
+use serde::de::{DeserializeOwned, IgnoredAny};
+
+use http_transport::retry::{Decision, Outcome, decide};
+use http_transport::{Request, Response, RetryClass, RetryPolicy, Transport};
+
+use crate::envelope::Envelope;
+use crate::error::{Error, Result};
+use crate::reply::{HITS_REMAINING_HEADER, Reply, TOTAL_RECORDS_HEADER, header_number};
+use crate::types::{MerchantPk, Page, PageRequest};
+
+/// The header selecting the merchant a Warehouse-level call acts for
+/// (observed once, spec §2.1).
+pub(crate) const MERCHANT_PK_HEADER: &str = "X-Merchant-Pk";
+
+/// A transport plus the level's settings. Cheap to clone.
+#[derive(Debug, Clone)]
+pub(crate) struct Core {
+    transport: Transport,
+    retry: RetryPolicy,
+    merchant_pk: Option<MerchantPk>,
+}
+
+impl Core {
+    pub(crate) fn new(transport: Transport, retry: RetryPolicy) -> Self {
+        Self {
+            transport,
+            retry,
+            merchant_pk: None,
+        }
+    }
+
+    /// The same transport (pool and bucket), acting for `merchant_pk`.
+    pub(crate) fn for_merchant(&self, merchant_pk: MerchantPk) -> Self {
+        Self {
+            merchant_pk: Some(merchant_pk),
+            ..self.clone()
+        }
+    }
+
+    pub(crate) fn merchant_pk(&self) -> Option<&MerchantPk> {
+        self.merchant_pk.as_ref()
+    }
+
+    /// Sends `request`; the body is decoded as `T` (the whole envelope).
+    ///
+    /// The transport retries throttles of idempotent requests itself. A
+    /// `RateLimit` answer means CartRover did not process the call, so it is
+    /// safe to repeat even for a POST; those are retried here, on the same
+    /// policy and the same pure decision function.
+    async fn send<T: DeserializeOwned>(&self, request: Request) -> Result<(Response<T>, u32)> {
+        let request = match &self.merchant_pk {
+            Some(pk) => request.header(MERCHANT_PK_HEADER, pk),
+            None => request,
+        };
+        let started = tokio::time::Instant::now();
+        let mut attempts = 0;
+        loop {
+            let result = self.transport.execute::<T>(request.clone()).await;
+            attempts += match &result {
+                Ok(response) => response.attempts,
+                Err(_) => 1,
+            };
+            let error = match result {
+                Ok(response) => return Ok((response, attempts)),
+                Err(error) => error,
+            };
+            if request.is_idempotent() || !error.is_rate_limited() {
+                return Err(error.into());
+            }
+            let outcome = Outcome::Answered {
+                class: RetryClass::Throttle,
+                retry_after: error.as_api().and_then(|api| api.retry_after),
+            };
+            match decide(&self.retry, attempts, started.elapsed(), true, outcome, 1.0) {
+                Decision::RetryAfter(delay) => {
+                    tracing::warn!(
+                        operation = request.operation_name(),
+                        attempt = attempts,
+                        delay_ms = delay.as_millis() as u64,
+                        process_id = error.request_id(),
+                        "cartrover rate limit, retrying"
+                    );
+                    tokio::time::sleep(delay).await;
+                }
+                Decision::Stop => return Err(error.into()),
+            }
+        }
+    }
+
+    /// Sends `request` and keeps the answer's metadata.
+    async fn execute<T: DeserializeOwned>(&self, request: Request) -> Result<Reply<T>> {
+        let (response, attempts) = self.send(request).await?;
+        Ok(reply(response, attempts))
+    }
+
+    /// A call whose result is the envelope's `response` member.
+    pub(crate) async fn call<T: DeserializeOwned>(&self, request: Request) -> Result<Reply<T>> {
+        let operation = request.operation_name();
+        let reply = self.execute::<Envelope<T>>(request).await?;
+        match reply.value.response {
+            Some(value) => Ok(Reply {
+                value,
+                process_id: reply.process_id,
+                hits_remaining: reply.hits_remaining,
+                attempts: reply.attempts,
+            }),
+            None => Err(Error::MissingResponse {
+                operation,
+                process_id: reply.process_id,
+            }),
+        }
+    }
+
+    /// A call whose `response` member may be absent.
+    pub(crate) async fn call_optional<T: DeserializeOwned>(
+        &self,
+        request: Request,
+    ) -> Result<Reply<Option<T>>> {
+        Ok(self
+            .execute::<Envelope<T>>(request)
+            .await?
+            .map(|envelope| envelope.response))
+    }
+
+    /// A call whose answer carries nothing but `success_code` (E7, E15).
+    pub(crate) async fn call_unit(&self, request: Request) -> Result<Reply<()>> {
+        Ok(self.execute::<IgnoredAny>(request).await?.map(|_| ()))
+    }
+
+    /// A call whose result sits at the top level beside `success_code` (E1).
+    pub(crate) async fn call_flat<T: DeserializeOwned>(
+        &self,
+        request: Request,
+    ) -> Result<Reply<T>> {
+        self.execute::<T>(request).await
+    }
+
+    /// One page of a list. A missing or `null` `response` is an empty page.
+    pub(crate) async fn call_page<T: DeserializeOwned>(
+        &self,
+        request: Request,
+        page: PageRequest,
+    ) -> Result<Reply<Page<T>>> {
+        let request = request
+            .query("limit", page.limit())
+            .query("page", page.page());
+        let (response, attempts) = self.send::<Envelope<Vec<T>>>(request).await?;
+        let total_records = header_number(&response.headers, TOTAL_RECORDS_HEADER);
+        Ok(reply(response, attempts).map(|envelope| Page {
+            total_records,
+            ..Page::new(envelope.response.unwrap_or_default(), page)
+        }))
+    }
+
+    /// A whole (unpaged) list. A missing or `null` `response` is empty.
+    pub(crate) async fn call_list<T: DeserializeOwned>(
+        &self,
+        request: Request,
+    ) -> Result<Reply<Vec<T>>> {
+        Ok(self
+            .execute::<Envelope<Vec<T>>>(request)
+            .await?
+            .map(|envelope| envelope.response.unwrap_or_default()))
+    }
+}
+
+/// Builds the reply from the transport's response.
+fn reply<T>(response: Response<T>, attempts: u32) -> Reply<T> {
+    Reply {
+        hits_remaining: header_number(&response.headers, HITS_REMAINING_HEADER),
+        process_id: response.request_id,
+        attempts,
+        value: response.body,
+    }
+}
