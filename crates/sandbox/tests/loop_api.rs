@@ -500,7 +500,10 @@ async fn error_bodies_have_the_documented_shapes() {
         .get("/warehouse/return/list?state=lost&filter=shipped_at")
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body["message"], "The given data was invalid.");
+    assert_eq!(
+        body["message"],
+        "The selected filter is invalid. (and 1 more error)"
+    );
     assert_eq!(body["errors"]["state"][0], "The selected state is invalid.");
     assert_eq!(
         body["errors"]["filter"][0],
@@ -633,19 +636,31 @@ async fn details_asn_and_grading_serve_their_shapes() {
 }
 
 /// A webhook receiver on loopback: answers each delivery with the next
-/// status of `statuses` (then 200) and hands over headers and raw body.
-async fn receiver(statuses: Vec<u16>) -> (Served, mpsc::UnboundedReceiver<(HeaderMap, Bytes)>) {
+/// `(status, Retry-After seconds)` of `answers` (then 200) and hands over
+/// headers and raw body.
+async fn receiver(
+    answers: Vec<(u16, Option<u64>)>,
+) -> (Served, mpsc::UnboundedReceiver<(HeaderMap, Bytes)>) {
     let (tx, rx) = mpsc::unbounded_channel();
-    let statuses = std::sync::Arc::new(std::sync::Mutex::new(statuses.into_iter()));
+    let answers = std::sync::Arc::new(std::sync::Mutex::new(answers.into_iter()));
     let app = axum::Router::new().route(
         "/hook",
         axum::routing::post(move |headers: HeaderMap, body: Bytes| {
             let tx = tx.clone();
-            let statuses = statuses.clone();
+            let answers = answers.clone();
             async move {
                 let _ = tx.send((headers, body));
-                let next = statuses.lock().map(|mut s| s.next()).unwrap_or(None);
-                StatusCode::from_u16(next.unwrap_or(200)).unwrap_or(StatusCode::OK)
+                let (status, retry_after) = answers
+                    .lock()
+                    .ok()
+                    .and_then(|mut a| a.next())
+                    .unwrap_or((200, None));
+                let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+                let mut response = axum::response::IntoResponse::into_response(status);
+                if let Some(seconds) = retry_after {
+                    response.headers_mut().insert("retry-after", seconds.into());
+                }
+                response
             }
         }),
     );
@@ -774,7 +789,7 @@ async fn webhooks_arrive_signed_for_each_state_change() {
 
 #[tokio::test]
 async fn failed_deliveries_are_retried_with_the_same_signed_body() {
-    let (hooks, mut deliveries) = receiver(vec![500, 503]).await;
+    let (hooks, mut deliveries) = receiver(vec![(500, None), (503, Some(0))]).await;
     let url = format!("{}/hook", hooks.base_url());
     let h = Harness::start(LoopConfig {
         webhook_retry: RetryPolicy {
@@ -854,4 +869,51 @@ async fn webhook_subscriptions_can_be_listed_updated_and_deleted() {
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
     assert_eq!(h.get("/webhooks").await.1, json!({"webhooks": []}));
     h.stop().await;
+}
+
+#[tokio::test]
+async fn a_retry_after_beyond_30_minutes_ends_the_delivery() {
+    let (hooks, mut deliveries) = receiver(vec![(503, Some(1_801))]).await;
+    let url = format!("{}/hook", hooks.base_url());
+    let h = Harness::start(LoopConfig {
+        webhook_retry: RetryPolicy {
+            base_delay: Duration::from_millis(1),
+            ..RetryPolicy::default()
+        },
+        ..unlimited()
+    })
+    .await;
+    subscribe(&h, "return", "return.updated", &url).await;
+    subscribe(&h, "return", "return.closed", &url).await;
+    h.sim.insert_return(json!({"id": 3, "state": "open"}));
+    assert!(h.sim.set_return_state(3, ReturnState::Expired));
+    let (_, body) = next_delivery(&mut deliveries).await;
+    let payload: Value = serde_json::from_slice(&body).expect("JSON payload");
+    assert_eq!(
+        (&payload["trigger"], &payload["state"]),
+        (&json!("return.updated"), &json!("expired"))
+    );
+    // Had the delivery been retried, attempt 2 would follow within a few ms;
+    // the next thing the receiver sees is the following event instead.
+    assert!(h.sim.set_return_state(3, ReturnState::Closed));
+    let (_, body) = next_delivery(&mut deliveries).await;
+    let payload: Value = serde_json::from_slice(&body).expect("JSON payload");
+    assert_eq!(payload["trigger"], "return.updated");
+    assert_eq!(payload["state"], "closed");
+    let attempts: Vec<_> = attempts_when(&h.sim, 3)
+        .await
+        .iter()
+        .map(|a| (a.trigger.clone(), a.attempt, a.status))
+        .collect();
+    assert_eq!(
+        attempts,
+        [
+            ("return.updated".to_owned(), 1, Some(503)),
+            ("return.updated".to_owned(), 1, Some(200)),
+            ("return.closed".to_owned(), 1, Some(200)),
+        ]
+    );
+    assert!(!h.sim.set_return_state(404, ReturnState::Open));
+    h.stop().await;
+    hooks.shutdown().await.expect("receiver stops");
 }

@@ -34,7 +34,7 @@ fn existing(state: &SimState, id: Option<u64>) -> Result<(u64, ReturnState), Loo
 }
 
 /// Moves a return to `to`, stamping `updated_at` (and `closed_at`).
-fn transition(state: &mut SimState, id: u64, to: ReturnState) {
+pub(super) fn transition(state: &mut SimState, id: u64, to: ReturnState) {
     let now = state.now();
     state.store.modify(id, |r| {
         r.state = to;
@@ -47,7 +47,12 @@ fn transition(state: &mut SimState, id: u64, to: ReturnState) {
 
 /// Events for a state change: always `return.updated`, plus
 /// `return.closed` when the return became closed.
-fn change_events(shared: &Shared, state: &SimState, id: u64, to: ReturnState) -> Vec<Event> {
+pub(super) fn change_events(
+    shared: &Shared,
+    state: &SimState,
+    id: u64,
+    to: ReturnState,
+) -> Vec<Event> {
     let triggers: &[&'static str] = if to == ReturnState::Closed {
         &["return.updated", "return.closed"]
     } else {

@@ -117,10 +117,7 @@ impl ListRequest {
             cursor
         });
         if !errors.is_empty() {
-            return Err(match errors.as_slice() {
-                [(field, message)] => LoopError::field(field.clone(), message.clone()),
-                _ => LoopError::fields(errors),
-            });
+            return Err(LoopError::validation(errors));
         }
         Ok(ListRequest {
             field,

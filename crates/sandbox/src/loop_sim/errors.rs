@@ -46,19 +46,21 @@ pub(super) enum LoopError {
 impl LoopError {
     /// A validation error on one field.
     pub fn field(field: impl Into<String>, message: impl Into<String>) -> Self {
-        let message = message.into();
-        LoopError::Validation {
-            message: message.clone(),
-            errors: vec![(field.into(), message)],
-        }
+        Self::validation(vec![(field.into(), message.into())])
     }
 
-    /// A validation error on several fields, with Laravel's summary message.
-    pub fn fields(errors: Vec<(String, String)>) -> Self {
-        LoopError::Validation {
-            message: "The given data was invalid.".into(),
-            errors,
-        }
+    /// A validation error on several fields. The summary `message` is
+    /// Laravel's: the first error, plus "(and N more errors)".
+    pub fn validation(errors: Vec<(String, String)>) -> Self {
+        let first = errors
+            .first()
+            .map_or("The given data was invalid.", |e| &e.1);
+        let message = match errors.len() {
+            0 | 1 => first.to_owned(),
+            2 => format!("{first} (and 1 more error)"),
+            n => format!("{first} (and {} more errors)", n - 1),
+        };
+        LoopError::Validation { message, errors }
     }
 }
 

@@ -209,6 +209,6 @@ fn validate<'a>(
     if errors.is_empty() {
         Ok(valid)
     } else {
-        Err(LoopError::fields(errors))
+        Err(LoopError::validation(errors))
     }
 }

@@ -203,7 +203,11 @@ impl fmt::Debug for Shared {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("LoopSim")
             .field("config", &self.config)
-            .field("returns", &lock(&self.state).store.len())
+            // `try_lock`: formatting must not deadlock inside a locked section.
+            .field(
+                "returns",
+                &self.state.try_lock().map(|state| state.store.len()).ok(),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -424,6 +428,23 @@ impl LoopSim {
     /// The state of one return.
     pub fn return_state(&self, id: u64) -> Option<ReturnState> {
         lock(&self.shared.state).store.get(id).map(|r| r.state)
+    }
+
+    /// Moves a return to `state` as the merchant or Loop itself would (e.g.
+    /// `expired` when the label was never used), stamping `updated_at` and
+    /// sending `return.updated` (and `return.closed`). `false` when there
+    /// is no such return.
+    pub fn set_return_state(&self, id: u64, state: ReturnState) -> bool {
+        let events = {
+            let mut sim = lock(&self.shared.state);
+            if sim.store.get(id).is_none() {
+                return false;
+            }
+            actions::transition(&mut sim, id, state);
+            actions::change_events(&self.shared, &sim, id, state)
+        };
+        self.shared.send(events);
+        true
     }
 
     /// Freezes the simulator's clock at `now` (see [Clock](self#clock)).

@@ -121,10 +121,7 @@ impl SubscriptionRequest {
                     active,
                 })
             }
-            _ => Err(match errors.as_slice() {
-                [(field, message)] => LoopError::field(field.clone(), message.clone()),
-                _ => LoopError::fields(errors),
-            }),
+            _ => Err(LoopError::validation(errors)),
         }
     }
 }
