@@ -14,7 +14,7 @@
 //!
 //! Rate limits are vendor-specific and live in each simulator's config; the
 //! sandbox applies [`FaultConfig::rate_limit`] there (see
-//! `SandboxConfig`).
+//! [`SandboxConfig`](crate::SandboxConfig)).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -61,7 +61,7 @@ pub struct FaultConfig {
     pub drop_rate: f64,
     /// Rate limit of the simulator, replacing its vendor default when set:
     /// Loop requests per minute, CloudX requests per second, CartRover
-    /// bucket capacity. Applied by `Sandbox::start`.
+    /// bucket capacity. Applied by [`Sandbox::start`](crate::Sandbox::start).
     pub rate_limit: Option<u32>,
 }
 

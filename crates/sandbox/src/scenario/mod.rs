@@ -10,7 +10,7 @@
 //!
 //! Every generated value is plain JSON in the vendor's documented shape, so
 //! the scenario depends on no simulator type and could seed a real sandbox
-//! account too. `Sandbox::start` loads a scenario
+//! account too. [`Sandbox::start`](crate::Sandbox::start) loads a scenario
 //! into the three simulators.
 //!
 //! ```
@@ -156,7 +156,7 @@ enum Stream {
 }
 
 /// A generated scenario. Cheap to query; load it with
-/// `Sandbox::start` (or feed the JSON values to the
+/// [`Sandbox::start`](crate::Sandbox::start) (or feed the JSON values to the
 /// simulators yourself).
 #[derive(Clone, Debug)]
 pub struct Scenario {

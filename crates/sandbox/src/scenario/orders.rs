@@ -39,7 +39,9 @@ pub struct InventoryLevel {
 }
 
 /// `config.orders` orders, oldest first, with `cust_ref` `SO-20001`, ….
-/// `order_source` is left out so the simulator's cart name applies.
+/// `order_source` is left out so the simulator's cart name applies;
+/// `created_date_time` (a response field) is added so seeding can backdate
+/// the order.
 pub(crate) fn generate_orders(
     config: &ScenarioConfig,
     catalog: &[CatalogItem],
@@ -104,6 +106,8 @@ fn order(
     json!({
         "cust_ref": format!("SO-{number}"),
         "cust_po_no": format!("SO-{number}"),
+        // Not a create field: the simulator's seeding backdates the order with it.
+        "created_date_time": cartrover_timestamp(placed),
         "order_date": format!(
             "{:04}-{:02}-{:02}",
             placed.year(),
@@ -154,4 +158,13 @@ pub(crate) fn generate_inventory(
             }
         })
         .collect()
+}
+
+/// CartRover's UTC timestamp: `2018-08-27T02:24:58+00:00`.
+fn cartrover_timestamp(at: OffsetDateTime) -> String {
+    let format =
+        time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]+00:00");
+    at.to_offset(time::UtcOffset::UTC)
+        .format(&format)
+        .expect("years 0..=9999 always format")
 }
