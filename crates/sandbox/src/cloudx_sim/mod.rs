@@ -60,6 +60,14 @@
 //!   `expected_quantity` 0 and condition `WrongItem`. Timestamps have
 //!   millisecond precision; `arrived_at` is set when a ticket first reaches
 //!   `PendingPrinting` or later, `received_at` at `AddedToInventory`.
+//! * **`/_sim` controls**: `advance` only changes the status (counts stay as
+//!   they are); `receive` replaces the counts of the lines it names, adds a
+//!   line for a SKU/UPC not on the ticket, and refuses terminal tickets with
+//!   409 code 10. Unknown fields in their bodies are a 422.
+//! * **Warehouse model**: counts are recorded when a ticket reaches
+//!   `CountingInProgress`, never over counts recorded by `/receive`; tickets
+//!   held in `PendingCSR` and [`ReceiptOutcome::NeverArrives`] tickets are
+//!   not moved. See [`WarehouseModel`] and [`ReceiptOutcome`].
 //! * **Extra `/_sim` endpoint**: `POST /v1/_sim/warehouse/step` runs one
 //!   warehouse step, for processes that drive the sandbox binary over HTTP.
 
