@@ -20,43 +20,67 @@
 //! real specification only that module should change; the public types in
 //! [`model`] carry no wire names.
 //!
-//! # Example
+//! # Example: draft → verify items → create → poll → observation
+//!
+//! With the default `core` feature, the ASN drafts that `returns-core` plans
+//! convert into create requests, and tickets back into the observations its
+//! receipt evaluation takes.
 //!
 //! ```no_run
-//! # async fn run() -> Result<(), cloudx_client::Error> {
+//! # async fn run(ret: returns_core::Return, settings: returns_core::IntegrationSettings)
+//! #     -> Result<(), Box<dyn std::error::Error>> {
 //! use cloudx_client::{
-//!     CloudxApi, CloudxClient, CreateOutcome, ItemIdentifier, NewReceivingTicket,
-//!     NewTicketLine, SeenTicket,
+//!     CloudxApi, CloudxClient, CreateOutcome, ItemIdentifier, NewReceivingTicket, SeenTicket,
 //! };
+//! use returns_core::{ShipmentObservation, evaluate_receipt, plan_asns};
+//! use time::OffsetDateTime;
 //!
 //! let cloudx = CloudxClient::builder()
-//!     .base_url("http://127.0.0.1:8080/v1")
-//!     .client_secret(std::env::var("CLOUDX_CLIENT_SECRET").unwrap_or_default())
+//!     .base_url("http://127.0.0.1:8080/v1") // the URL Bergen gives the merchant
+//!     .client_secret(std::env::var("CLOUDX_CLIENT_SECRET")?)
+//!     .product_identification(settings.product_identification.into())
 //!     .build()?;
 //!
-//! // Fail early on items the warehouse does not know.
-//! let missing = cloudx.verify_items(&[ItemIdentifier::sku("TEE-M-BLK")]).await?;
-//! assert!(missing.is_empty(), "unknown items: {missing:?}");
-//!
-//! // One ticket per return shipment; the reference makes it duplicate-proof.
-//! let draft = NewReceivingTicket::new(
-//!     "#1001-R1",
-//!     "BERGEN-NJ-01",
-//!     vec![NewTicketLine::by_sku("TEE-M-BLK", 2)],
-//! );
-//! let ticket = match cloudx.create_ticket(&draft).await? {
-//!     CreateOutcome::AlreadyExisted(ticket) => ticket, // created by an earlier run
-//!     outcome => outcome.into_ticket(),
-//! };
-//!
-//! // Later, on the caller's schedule: what changed since the last look?
-//! let report = cloudx.refresh_tickets(&[SeenTicket::from(&ticket)]).await;
-//! for change in report.newly_terminal() {
-//!     let line = &change.ticket.lines[0];
-//!     println!("{} is {:?}; short by {}", change.ticket.id, change.current(), line.shortage());
+//! // 1. The core plans one ASN draft per return shipment.
+//! let plan = plan_asns(&ret, &settings)?;
+//! for draft in plan.drafts() {
+//!     // 2. Fail early on items the warehouse does not know.
+//!     let items: Vec<ItemIdentifier> =
+//!         draft.lines.iter().map(|line| ItemIdentifier::from(&line.item)).collect();
+//!     let missing = cloudx.verify_items(&items).await?;
+//!     if !missing.is_empty() {
+//!         eprintln!("not in the item master: {missing:?}");
+//!         continue;
+//!     }
+//!     // 3. Create; the reference number makes a re-run harmless.
+//!     match cloudx.create_ticket(&NewReceivingTicket::from(draft)).await? {
+//!         CreateOutcome::AlreadyExisted(ticket) => println!("{} existed already", ticket.id),
+//!         outcome => println!("created {}", outcome.ticket().id),
+//!     }
 //! }
+//!
+//! // 4. Later, on the caller's schedule: which tickets changed phase?
+//! let last_seen: Vec<SeenTicket> = Vec::new(); // loaded from the caller's store
+//! let report = cloudx.refresh_tickets(&last_seen).await;
+//! let observations: Vec<ShipmentObservation> = report
+//!     .newly_terminal()
+//!     .filter_map(|change| ShipmentObservation::try_from(&change.ticket).ok())
+//!     .collect();
+//!
+//! // 5. The core decides: process, flag with a note, or wait.
+//! let decision = evaluate_receipt(
+//!     plan.drafts(),
+//!     &observations,
+//!     &settings.receipt_criteria,
+//!     ret.created_at,
+//!     OffsetDateTime::now_utc(),
+//! );
+//! println!("{}", decision.note());
 //! # Ok(()) }
 //! ```
+//!
+//! Application code can depend on the [`CloudxApi`] trait instead of the
+//! client, and test against a double.
 //!
 //! # Errors and retries
 //!
@@ -70,6 +94,8 @@
 
 mod api;
 mod client;
+#[cfg(feature = "core")]
+mod conversions;
 mod create;
 mod error;
 pub mod model;
