@@ -42,6 +42,8 @@ pub struct ReceiptCriteria {
     pub wait_for_all_shipments: bool,
     /// What to do when fewer units arrive than expected. Default
     /// [`ShortagePolicy::Flag`].
+    ///
+    /// Rationale: processing refunds units the merchant never got back.
     pub shortage: ShortagePolicy,
     /// Instead of flagging a shortage, process the return without the
     /// missing lines (Loop: *Remove Line Items*, refund and store-credit
@@ -58,6 +60,9 @@ pub struct ReceiptCriteria {
     pub allow_over_receipt: bool,
     /// How many damaged units a return may contain and still be processed.
     /// Counted over the whole return. Default `0`.
+    ///
+    /// Rationale: a damaged unit usually means a partial refund or a
+    /// dispute, which is a merchant's call; some merchants accept a little.
     pub damaged_tolerance: u32,
     /// Flag a return when the warehouse received an item that was not
     /// announced. Default `true`.

@@ -233,7 +233,7 @@ fn judge_counts(
             tally.damaged += u64::from(line.damaged_units());
             let needs_person = match &line.condition {
                 Some(ItemCondition::WrongItem) => criteria.flag_unexpected_items,
-                Some(ItemCondition::Other(_)) => true,
+                Some(ItemCondition::Other(raw)) => !raw.trim().is_empty(),
                 _ => false,
             };
             if let (true, Some(condition)) = (needs_person, &line.condition) {

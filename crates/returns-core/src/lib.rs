@@ -82,7 +82,7 @@ pub use criteria::{NotArrivedAction, NotArrivedPolicy, ReceiptCriteria, Shortage
 pub use decision::{Decision, FlagReason, PartialReceipt, PendingShipment, Shortage, WaitReason};
 pub use evaluation::evaluate_receipt;
 pub use exclusion::{ChannelExclusion, ExclusionMatch};
-pub use mapping::{MappingError, MappingProblem, item_key, plan_asns};
+pub use mapping::{MappingError, MappingProblem, plan_asns};
 pub use model::{ItemKey, LineId, Return, ReturnId, ReturnLine, ReturnShipment};
 pub use note::NOTE_MAX_LEN;
 pub use observation::{ItemCondition, ObservedLine, ReceivingPhase, ShipmentObservation};

@@ -76,23 +76,6 @@ pub fn plan_asns(ret: &Return, settings: &IntegrationSettings) -> Result<AsnPlan
     }
 }
 
-/// The identifier the settings ask for, trimmed; `None` when missing or
-/// blank.
-pub fn item_key(line: &ReturnLine, identification: ProductIdentification) -> Option<ItemKey> {
-    let value = match identification {
-        ProductIdentification::Sku => line.sku.as_deref(),
-        ProductIdentification::Barcode => line.barcode.as_deref(),
-    }?
-    .trim();
-    if value.is_empty() {
-        return None;
-    }
-    Some(match identification {
-        ProductIdentification::Sku => ItemKey::Sku(value.to_owned()),
-        ProductIdentification::Barcode => ItemKey::Barcode(value.to_owned()),
-    })
-}
-
 fn check_lines(ret: &Return, identification: ProductIdentification) -> Vec<MappingProblem> {
     let mut problems = Vec::new();
     if ret.lines.is_empty() {
@@ -105,7 +88,7 @@ fn check_lines(ret: &Return, identification: ProductIdentification) -> Vec<Mappi
                 line_id: line.id.clone(),
             });
         }
-        if item_key(line, identification).is_none() {
+        if line.item_key(identification).is_none() {
             problems.push(MappingProblem::MissingIdentifier {
                 line_id: line.id.clone(),
                 identification,
@@ -175,7 +158,7 @@ fn draft_for(
         let Some(&line) = by_id.get(line_id) else {
             continue;
         };
-        let Some(key) = item_key(line, settings.product_identification) else {
+        let Some(key) = line.item_key(settings.product_identification) else {
             continue;
         };
         let index = *index_of.entry(key.clone()).or_insert_with(|| {

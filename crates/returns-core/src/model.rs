@@ -11,6 +11,8 @@ use std::num::NonZeroU32;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+use crate::settings::ProductIdentification;
+
 macro_rules! string_id {
     ($(#[$meta:meta])* $name:ident) => {
         $(#[$meta])*
@@ -81,7 +83,7 @@ string_id! {
 /// The key under which the warehouse knows an item: its SKU or its barcode.
 ///
 /// Which one is used is chosen by
-/// [`ProductIdentification`](crate::ProductIdentification) in the settings.
+/// [`ProductIdentification`] in the settings.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind", content = "value")]
 pub enum ItemKey {
@@ -264,6 +266,23 @@ impl ReturnLine {
             quantity: NonZeroU32::MIN,
             reason: None,
         }
+    }
+
+    /// The identifier the settings ask for, trimmed; `None` when it is
+    /// missing or blank.
+    pub fn item_key(&self, identification: ProductIdentification) -> Option<ItemKey> {
+        let value = match identification {
+            ProductIdentification::Sku => self.sku.as_deref(),
+            ProductIdentification::Barcode => self.barcode.as_deref(),
+        }?
+        .trim();
+        if value.is_empty() {
+            return None;
+        }
+        Some(match identification {
+            ProductIdentification::Sku => ItemKey::Sku(value.to_owned()),
+            ProductIdentification::Barcode => ItemKey::Barcode(value.to_owned()),
+        })
     }
 
     /// Sets the SKU.

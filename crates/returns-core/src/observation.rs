@@ -246,7 +246,8 @@ pub enum ItemCondition {
     Defective,
     /// Not the item that was announced.
     WrongItem,
-    /// Any other condition, as reported.
+    /// Any other condition, as reported. Evaluation flags it for a person,
+    /// except a blank value, which counts as no condition.
     Other(String),
 }
 

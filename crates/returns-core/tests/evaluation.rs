@@ -328,6 +328,11 @@ fn cases() -> Vec<Case> {
             }]),
         ),
         case(
+            "a blank condition counts as none",
+            vec![full_r1(), with_condition(full_r2(), "  ")],
+            process(),
+        ),
+        case(
             "a sellable condition is fine",
             vec![full_r1(), with_condition(full_r2(), "sellable")],
             process(),

@@ -222,7 +222,7 @@ proptest! {
         let drafts = drafts_of(&ret, &settings());
         let mut announced: BTreeMap<ItemKey, u64> = BTreeMap::new();
         for line in &ret.lines {
-            let key = item_key(line, ProductIdentification::Sku).expect("generated lines have SKUs");
+            let key = line.item_key(ProductIdentification::Sku).expect("generated lines have SKUs");
             *announced.entry(key).or_default() += u64::from(line.quantity.get());
         }
         let mut expected: BTreeMap<ItemKey, u64> = BTreeMap::new();
