@@ -155,6 +155,17 @@ impl ObservedLine {
             ItemKey::Sku(sku) => (Some(sku.clone()), None),
             ItemKey::Barcode(barcode) => (None, Some(barcode.clone())),
         };
+        Self::from_identifiers(sku, barcode, received, damaged)
+    }
+
+    /// Counts for a line identified by whatever the warehouse reported: a
+    /// SKU, a barcode, both or neither (as warehouse tickets allow).
+    pub fn from_identifiers(
+        sku: Option<String>,
+        barcode: Option<String>,
+        received: u32,
+        damaged: u32,
+    ) -> Self {
         Self {
             sku,
             barcode,

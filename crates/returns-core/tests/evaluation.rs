@@ -476,6 +476,38 @@ fn barcode_settings_match_reports_by_barcode() {
 }
 
 #[test]
+fn unidentified_units_flag_as_unexpected() {
+    let ret = two_parcel_return();
+    let drafts = drafts_of(&ret, &settings());
+    let mut r2 = received(R2, &[("B", 1, 0)]);
+    r2.lines.push(ObservedLine::from_identifiers(
+        None,
+        Some("  ".into()),
+        2,
+        0,
+    ));
+    let decision = evaluate_receipt(
+        &drafts,
+        &[received(R1, &[("A", 2, 0)]), r2],
+        &ReceiptCriteria::default(),
+        CREATED,
+        day(6),
+    );
+    assert_eq!(
+        decision,
+        flag(vec![FlagReason::UnexpectedItem {
+            item: None,
+            received: 2,
+            reference: reference(R2),
+        }])
+    );
+    assert_eq!(
+        decision.note(),
+        "Flagged for review: unidentified item x2 in #1001-R9001-2."
+    );
+}
+
+#[test]
 fn notes_render_each_decision_kind() {
     let ret = two_parcel_return();
     let drafts = drafts_of(&ret, &settings());
