@@ -89,10 +89,15 @@ impl LineCondition {
         }
     }
 
-    /// Whether the unit cannot be resold as is (anything but `Sellable`,
-    /// including conditions this crate does not know).
-    pub fn is_unsellable(&self) -> bool {
-        !matches!(self, Self::Sellable)
+    /// Whether the unit can be resold as is (`Sellable` only; a condition this
+    /// crate does not know is not assumed sellable).
+    pub fn is_sellable(&self) -> bool {
+        matches!(self, Self::Sellable)
+    }
+
+    /// Whether the condition says the unit is damaged or defective.
+    pub fn is_damage(&self) -> bool {
+        matches!(self, Self::Damaged | Self::Defective)
     }
 }
 
@@ -169,9 +174,14 @@ impl TicketLine {
             .saturating_sub(self.expected_quantity)
     }
 
-    /// Whether any unit was damaged or the line's condition is not sellable.
+    /// Whether any unit was counted as damaged, or the line's condition is
+    /// `Damaged` or `Defective`.
     pub fn is_damaged(&self) -> bool {
-        self.damaged_quantity > 0 || self.condition.as_ref().is_some_and(|c| c.is_unsellable())
+        self.damaged_quantity > 0
+            || self
+                .condition
+                .as_ref()
+                .is_some_and(LineCondition::is_damage)
     }
 
     /// Units received in sellable state (received minus damaged).
@@ -258,12 +268,16 @@ impl ReceivingTicket {
             .sum()
     }
 
-    /// Whether every line received exactly what was expected and nothing is
-    /// damaged: the confirmed "process, don't flag" condition, counts-wise.
+    /// Whether every line received exactly what was expected, nothing is
+    /// damaged and no line has a condition other than `Sellable`: the
+    /// confirmed "process, don't flag" condition, counts-wise. (The
+    /// integration's full rules live in `returns-core`'s receipt evaluation.)
     pub fn is_received_as_expected(&self) -> bool {
-        self.lines
-            .iter()
-            .all(|l| l.is_complete() && !l.is_damaged())
+        self.lines.iter().all(|l| {
+            l.is_complete()
+                && !l.is_damaged()
+                && l.condition.as_ref().is_none_or(LineCondition::is_sellable)
+        })
     }
 }
 
@@ -300,17 +314,36 @@ mod tests {
     }
 
     #[test]
-    fn an_unsellable_condition_counts_as_damaged() {
+    fn damage_comes_from_counts_or_a_damage_condition() {
         let mut l = line(1, 1, 0);
-        l.condition = Some(LineCondition::parse("WrongItem"));
-        assert!(l.is_damaged());
-        l.condition = Some(LineCondition::parse("Sellable"));
-        assert!(!l.is_damaged());
-        l.condition = Some(LineCondition::parse("Refurbished"));
-        assert!(
-            l.is_damaged(),
-            "unknown conditions are not assumed sellable"
-        );
+        for (condition, damaged) in [
+            ("Damaged", true),
+            ("Defective", true),
+            ("WrongItem", false),
+            ("Sellable", false),
+            ("Refurbished", false),
+        ] {
+            l.condition = Some(LineCondition::parse(condition));
+            assert_eq!(l.is_damaged(), damaged, "{condition}");
+        }
+    }
+
+    #[test]
+    fn only_sellable_lines_count_as_received_as_expected() {
+        for (condition, expected) in [
+            (None, true),
+            (Some("Sellable"), true),
+            (Some("WrongItem"), false),
+            (Some("Refurbished"), false),
+        ] {
+            let mut l = line(1, 1, 0);
+            l.condition = condition.map(LineCondition::parse);
+            let ticket = ReceivingTicket {
+                lines: vec![l],
+                ..ReceivingTicket::default()
+            };
+            assert_eq!(ticket.is_received_as_expected(), expected, "{condition:?}");
+        }
     }
 
     #[test]
