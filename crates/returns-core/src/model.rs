@@ -244,8 +244,10 @@ pub struct ReturnLine {
     /// The product title, for people reading the ASN.
     #[serde(default)]
     pub title: String,
-    /// Units returned on this line, at least one. Loop has no quantity field
-    /// (each unit is its own line item), so its client sends 1.
+    /// Units returned on this line, at least one; 1 when absent from JSON.
+    /// Loop has no quantity field (each unit is its own line item), so its
+    /// client sends 1.
+    #[serde(default = "one_unit")]
     pub quantity: NonZeroU32,
     /// The customer's return reason, free text.
     #[serde(default)]
@@ -319,6 +321,10 @@ impl ReturnLine {
         self.reason = Some(reason.into());
         self
     }
+}
+
+fn one_unit() -> NonZeroU32 {
+    NonZeroU32::MIN
 }
 
 /// One parcel of a return: how it travels and which lines are inside.

@@ -199,6 +199,8 @@ fn return_round_trips_through_json_with_rfc3339_times() {
     assert_eq!(back, ret);
     let zero = serde_json::from_str::<ReturnLine>(r#"{"id": "1", "quantity": 0}"#);
     assert!(zero.is_err(), "quantity must be at least 1");
+    let absent: ReturnLine = serde_json::from_str(r#"{"id": "1", "sku": "A"}"#).unwrap();
+    assert_eq!(absent.quantity.get(), 1);
 }
 
 #[test]
