@@ -37,15 +37,19 @@
 //!   (the line item id) with string `return_line_item_id` / `order_id`.
 //!   Seeded fields the simulator does not own (e.g.
 //!   `provider_order_sales_channel`) are served as seeded on every surface.
+//! * **State machine.** Process: `open` → `closed` (also from `review` when
+//!   [`LoopConfig::allow_flagged_to_process`]). Flag: `open` → `review`
+//!   (a no-op on `review`). Cancel: `open` → `cancelled`. Close: `open` or
+//!   `review` → `closed`. Remove Line Items: `open` → `closed`. Every other
+//!   start state is refused; `expired` is reached only through
+//!   [`LoopSim::set_return_state`] or a seed.
 //! * **Actions** answer the JSON string `"true"` on success. Refusals are
 //!   HTTP 200 bodies: Process, Flag and Close use
 //!   `{"errors":{"message","code"}}` (`UNPROCESSABLE_RETURN`, or
-//!   `UNPROCESSABLE_FLAGGED_RETURN` for a flagged return unless
-//!   [`LoopConfig::allow_flagged_to_process`]); Cancel uses `{"content"}`.
-//!   Process, Close and Remove accept `open` returns (Process and Close also
-//!   `review` when allowed; Close always); Flag accepts `open` and is a no-op
-//!   on `review`; Cancel accepts only `open`. An unknown return answers 404
-//!   `{"errors":{"code":"NOT_FOUND"}}` (403 for Remove Line Items).
+//!   `UNPROCESSABLE_FLAGGED_RETURN` when Process meets a flagged return);
+//!   Cancel uses `{"content"}`; Remove Line Items answers 422. An unknown
+//!   return answers 404 `{"errors":{"code":"NOT_FOUND"}}` (403 for Remove
+//!   Line Items).
 //! * **Process is applied at once** (Loop queues it): the state is `closed`
 //!   when the call returns, and the `return.updated` / `return.closed`
 //!   webhooks follow in the background. [`LoopSim::fail_next_processing`]
@@ -55,7 +59,11 @@
 //!   note.
 //! * **Remove Line Items** qualifies an item when it is not exchanged (empty
 //!   `exchange_variant`, `outcome` not `exchange` / `upsell`).
-//! * **Notes**: up to 255 characters (counted as characters), not blank.
+//! * **Notes**: up to 255 characters (counted as characters), not blank;
+//!   adding one does not change `updated_at`. Notes come back oldest first
+//!   with `{id, content, created_at}`.
+//! * **Seeds**: inserting a return whose id is stored replaces it, notes
+//!   included.
 //! * **List**: `from` / `to` are inclusive and may be given in any documented
 //!   form (zone-less means UTC); only `from` means "until now", only `to`
 //!   means "the 24 hours before `to`". `pageSize` outside 1..=750 is a 422.
@@ -73,7 +81,8 @@
 //!   third-party defaults of spec §5.3: no `from` → a week ago, no `to` →
 //!   end of today (UTC), an unparsable date → the Unix epoch.
 //! * **Grading / disposition** need integer `line_item_id`s of stored
-//!   returns, 1 to 30 items, and store the result on the line item as
+//!   returns, 1 to 30 items (the spec's limit; the guide's 20 is the
+//!   client's concern), and store the result on the line item as
 //!   `condition` / `disposition`; they change no state.
 //! * **Rate limit**: a sliding one-minute window per key; a 429 carries
 //!   `{"message":"Too Many Attempts."}` and no headers (none are
@@ -474,5 +483,26 @@ impl LoopSim {
     /// Webhook delivery attempts so far (the latest 10,000), oldest first.
     pub fn webhook_attempts(&self) -> Vec<WebhookAttempt> {
         self.shared.dispatcher.attempts()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_simulator_can_be_shared_across_tasks() {
+        fn assert_send_sync<T: Send + Sync + Clone + 'static>() {}
+        assert_send_sync::<LoopSim>();
+    }
+
+    #[test]
+    fn set_return_state_reaches_expired() {
+        let sim = LoopSim::new(LoopConfig::default());
+        let id = sim.try_insert_return(json!({})).expect("empty seed");
+        assert!(sim.set_return_state(id, ReturnState::Expired));
+        assert_eq!(sim.return_state(id), Some(ReturnState::Expired));
+        assert_eq!(sim.returns()[0]["state"], "expired");
+        assert!(format!("{sim:?}").contains("returns: Some(1)"));
     }
 }
