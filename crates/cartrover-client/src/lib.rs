@@ -1,4 +1,108 @@
-//! Typed async client of CartRover (Extensiv Integration Manager).
+//! Typed async client of CartRover (Extensiv Integration Manager, "IM").
+//!
+//! Orders go from a cart into CartRover, CartRover delivers them to the
+//! warehouse (Bergen Logistics), and tracking and inventory come back. This
+//! crate covers the three API levels, each with its own credentials and its
+//! own client:
+//!
+//! | Level | Client | Calls |
+//! |---|---|---|
+//! | Cart | [`CartClient`] | [`CartApi`] + [`OrderApi`]: create (one, batch), view, status, list, cancel, confirm |
+//! | Merchant | [`MerchantClient`] | [`MerchantApi`] + [`OrderApi`]: orders, inventory, products, carts, ship-method mappings |
+//! | Warehouse | [`WarehouseClient`] | [`WarehouseApi`]: merchants, ship methods; [`WarehouseClient::for_merchant`] for one merchant's data |
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), cartrover_client::Error> {
+//! use cartrover_client::{
+//!     CartApi, CartClient, MerchantApi, MerchantClient, NewOrder, NewOrderLine, OrderApi,
+//!     OrderStatus, PageRequest, ShipTo,
+//! };
+//! use futures::TryStreamExt;
+//!
+//! let cart = CartClient::builder("cart-api-user", "cart-api-key").build()?;
+//!
+//! // 1. Push an order in. Missing required fields are reported all at once,
+//! //    before anything is sent.
+//! let order = NewOrder {
+//!     cust_ref: "BL-10045".into(),
+//!     ship_to: ShipTo {
+//!         first_name: Some("Ada".into()),
+//!         last_name: Some("Lee".into()),
+//!         address_1: Some("1 Main St".into()),
+//!         city: Some("Secaucus".into()),
+//!         state: Some("NJ".into()),
+//!         zip: Some("07094".into()),
+//!         country: Some("US".into()),
+//!         ..ShipTo::default()
+//!     },
+//!     items: vec![NewOrderLine::new("SKU-1", 2)],
+//!     ..NewOrder::default()
+//! };
+//! let created = cart.create_order(&order).await?;
+//! println!("created {} (process id {:?})", created.value.cust_ref, created.process_id);
+//!
+//! // 2. Follow its status; 3. read the tracking once it shipped.
+//! let status = cart.order_status(&created.value.cust_ref).await?.into_inner();
+//! if status.order_status == Some(OrderStatus::Shipped) {
+//!     for shipment in &status.shipments {
+//!         println!("{:?} {:?}", shipment.carrier, shipment.tracking_no);
+//!     }
+//! }
+//!
+//! // 4. Inventory, with the merchant's credentials, streamed page by page.
+//! let merchant = MerchantClient::builder("merchant-api-user", "merchant-api-key").build()?;
+//! let stock: Vec<_> = merchant.inventory_items(PageRequest::default()).try_collect().await?;
+//! for item in &stock {
+//!     println!("{}: {:?} available", item.sku, item.qty_available);
+//! }
+//!
+//! // Errors carry CartRover's code, message and process id.
+//! if let Err(e) = cart.order_status(&"NOPE".into()).await {
+//!     eprintln!("{e} (code {:?}, process id {:?})", e.code(), e.process_id());
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! # What the client takes care of
+//!
+//! - **Errors on HTTP 200.** Every answer is read through CartRover's
+//!   `success_code` envelope; `Invalid`, `Failure` and `RateLimit` become
+//!   [`Error::Api`] with a typed [`ErrorCode`], the message (also under the
+//!   legacy `status_message`) and the `X-CartRover-Process-ID`, which
+//!   successful calls expose too ([`Reply::process_id`]).
+//! - **Rate limit.** A client-side bucket of 100 calls refilling one per
+//!   0.6 s, fed by `X-CartRover-Api-Minute-Hits-Remaining`; order creation
+//!   does not count. A `RateLimit` answer is waited out and retried, for
+//!   POSTs as well (CartRover did not process the call). `Invalid` and
+//!   `Failure` are never retried.
+//! - **Loose JSON.** Numbers as strings, negative quantities, `Y`/`N` flags,
+//!   `[]` for empty maps, `Description` vs `description`, zoneless and zero
+//!   dates, `null` almost anywhere, unknown fields (kept in `extra`) and
+//!   unknown enum values (kept in `Unknown`).
+//! - **Encoding.** Path parameters are percent-encoded (`/`, `+`, space, `#`
+//!   included); the `+` of a date's offset goes out as `%2B`.
+//! - **Paging.** Lists come as one [`Page`] or as a `Stream` that stops
+//!   after the first short page (CartRover has no `has_more`).
+//!
+//! # Features
+//!
+//! - `rustls` (default) / `native-tls`: the TLS stack, forwarded to
+//!   `http-transport`.
+//! - `core` (default): conversions to the `returns-core` domain —
+//!   `ItemKey: From<Sku>`, and `item_key(ProductIdentification)` on
+//!   [`Product`] and [`InventoryItem`], keyed by SKU or by barcode alias.
+//!
+//! # Unverified endpoints
+//!
+//! The CartRover documentation does not show the warehouse-side writes. These
+//! calls follow the project's provisional contract and are **unverified
+//! against the live service**; their docs say so:
+//! [`MerchantApi::acknowledge_order`] (E17a), [`MerchantApi::post_shipments`]
+//! (E17b), the Merchant-level [`OrderApi::update_order_status`] (E7m),
+//! [`WarehouseApi::merchants`] (E16), [`StatusUpdate::AtWms`] and
+//! [`StatusUpdate::Shipped`], and the `X-Merchant-Pk` header of
+//! [`WarehouseClient::for_merchant`]. No inventory write is offered: none is
+//! publicly known.
 #![forbid(unsafe_code)]
 
 #[macro_use]
@@ -7,12 +111,14 @@ mod macros;
 mod api;
 mod classify;
 mod client;
+#[cfg(feature = "core")]
+mod domain;
 mod envelope;
 mod error;
 mod lenient;
 mod pagination;
 mod reply;
-pub mod types;
+mod types;
 mod validate;
 
 pub use api::{CartApi, MerchantApi, OrderApi, WarehouseApi};

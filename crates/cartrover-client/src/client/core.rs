@@ -64,8 +64,24 @@ impl Core {
                 Err(_) => 1,
             };
             let error = match result {
-                Ok(response) => return Ok((response, attempts)),
-                Err(error) => error,
+                Ok(response) => {
+                    tracing::debug!(
+                        operation = request.operation_name(),
+                        process_id = response.request_id.as_deref(),
+                        attempts,
+                        "cartrover call succeeded"
+                    );
+                    return Ok((response, attempts));
+                }
+                Err(error) => {
+                    tracing::debug!(
+                        operation = request.operation_name(),
+                        process_id = error.request_id(),
+                        error = %error,
+                        "cartrover call failed"
+                    );
+                    error
+                }
             };
             if request.is_idempotent() || !error.is_rate_limited() {
                 return Err(error.into());

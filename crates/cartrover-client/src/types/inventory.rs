@@ -59,6 +59,16 @@ pub struct WarehouseInventory {
 }
 
 impl InventoryItem {
+    /// The product's barcode: the alias whose kind is `UPC`, `EAN`, `GTIN`
+    /// or `barcode` (any case; `UPC` first when several are present).
+    pub fn barcode(&self) -> Option<&str> {
+        self.aliases
+            .iter()
+            .filter(|(kind, _)| crate::types::product::is_barcode_kind(kind))
+            .min_by_key(|(kind, _)| !kind.eq_ignore_ascii_case("upc"))
+            .map(|(_, code)| code.as_str())
+    }
+
     /// The per-warehouse figures of the warehouse named `name` (e.g. `"NJ"`),
     /// whatever its id.
     pub fn warehouse_named(&self, name: &str) -> Option<&WarehouseInventory> {

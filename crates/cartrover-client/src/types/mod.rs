@@ -6,7 +6,7 @@ mod inventory;
 mod merchant;
 mod new_order;
 mod order;
-mod product;
+pub(crate) mod product;
 mod query;
 mod results;
 mod ship_method;

@@ -62,6 +62,15 @@ pub struct ProductAlias {
 }
 
 impl Product {
+    /// The product's barcode: the first alias whose kind is `UPC`, `EAN`,
+    /// `GTIN` or `barcode` (any case).
+    pub fn barcode(&self) -> Option<&str> {
+        self.aliases
+            .iter()
+            .filter(|a| a.code_type.as_deref().is_some_and(is_barcode_kind))
+            .find_map(|a| a.code.as_deref())
+    }
+
     /// The first alias of the given kind (e.g. `"UPC"`).
     pub fn alias(&self, code_type: &str) -> Option<&str> {
         self.aliases
@@ -69,6 +78,13 @@ impl Product {
             .find(|a| a.code_type.as_deref() == Some(code_type))
             .and_then(|a| a.code.as_deref())
     }
+}
+
+/// Alias kinds that hold a barcode.
+pub(crate) fn is_barcode_kind(code_type: &str) -> bool {
+    ["upc", "ean", "gtin", "barcode"]
+        .iter()
+        .any(|kind| code_type.trim().eq_ignore_ascii_case(kind))
 }
 
 /// The documented array of objects, or inventory's `code_type → code` map.
