@@ -182,3 +182,169 @@ pub trait CloudxApi: Send + Sync {
         report
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The provided methods against an in-memory double: what an
+    //! application's mock gets for free.
+
+    use std::sync::Mutex;
+
+    use super::*;
+    use crate::model::{Sku, TicketStatus};
+
+    /// Serves `pages` by page number (or always the first, when
+    /// `ignore_page`) and knows the items `known`.
+    #[derive(Default)]
+    struct Fake {
+        pages: Vec<TicketPage>,
+        ignore_page: bool,
+        known: Vec<Item>,
+        lookups: Mutex<Vec<ItemIdentifier>>,
+    }
+
+    fn ticket(id: &str, reference: &str) -> ReceivingTicket {
+        ReceivingTicket {
+            id: TicketId::new(id),
+            reference_number: ReferenceNumber::new(reference),
+            status: TicketStatus::Draft,
+            ..ReceivingTicket::default()
+        }
+    }
+
+    fn page(number: u32, next: Option<u32>, tickets: Vec<ReceivingTicket>) -> TicketPage {
+        TicketPage {
+            tickets,
+            page: number,
+            per_page: 2,
+            next_page: next,
+        }
+    }
+
+    #[async_trait]
+    impl CloudxApi for Fake {
+        async fn create_ticket(&self, _: &NewReceivingTicket) -> Result<CreateOutcome, Error> {
+            Err(Error::Config(http_transport::ConfigError::Missing("fake")))
+        }
+        async fn get_ticket(&self, id: &TicketId) -> Result<ReceivingTicket, Error> {
+            Ok(ticket(id.as_str(), "ref"))
+        }
+        async fn list_tickets(&self, query: &TicketQuery) -> Result<TicketPage, Error> {
+            let wanted = if self.ignore_page {
+                1
+            } else {
+                query.page.unwrap_or(1)
+            };
+            Ok(self
+                .pages
+                .iter()
+                .find(|p| p.page == wanted)
+                .cloned()
+                .unwrap_or_else(|| page(wanted, None, Vec::new())))
+        }
+        async fn cancel_ticket(&self, id: &TicketId) -> Result<ReceivingTicket, Error> {
+            self.get_ticket(id).await
+        }
+        async fn find_item(&self, identifier: &ItemIdentifier) -> Result<Option<Item>, Error> {
+            self.lookups
+                .lock()
+                .expect("not poisoned")
+                .push(identifier.clone());
+            Ok(self.known.iter().find(|i| identifier.matches(i)).cloned())
+        }
+        async fn list_warehouses(&self) -> Result<Vec<Warehouse>, Error> {
+            Ok(Vec::new())
+        }
+    }
+
+    #[tokio::test]
+    async fn stream_walks_pages_and_stops_on_an_empty_one() {
+        let fake = Fake {
+            pages: vec![
+                page(1, Some(2), vec![ticket("A", "a"), ticket("B", "b")]),
+                page(2, Some(3), vec![ticket("C", "c")]),
+                page(3, Some(4), Vec::new()),
+                page(4, None, vec![ticket("never", "n")]),
+            ],
+            ..Fake::default()
+        };
+        let ids: Vec<String> = fake
+            .tickets(TicketQuery::new())
+            .map_ok(|t| t.id.into_inner())
+            .try_collect()
+            .await
+            .expect("pages");
+        assert_eq!(ids, ["A", "B", "C"]);
+    }
+
+    #[tokio::test]
+    async fn stream_stops_when_the_next_page_does_not_move_forward() {
+        // Page 2 claims page 2 comes next.
+        let stuck = Fake {
+            pages: vec![page(2, Some(2), vec![ticket("B", "b")])],
+            ..Fake::default()
+        };
+        let tickets: Vec<_> = stuck
+            .tickets(TicketQuery::new().page(2))
+            .try_collect()
+            .await
+            .expect("one page");
+        assert_eq!(tickets.len(), 1);
+
+        // Asked for page 2, the server ignores it and answers page 1 with
+        // next_page 2 again.
+        let ignoring = Fake {
+            pages: vec![page(1, Some(2), vec![ticket("A", "a")])],
+            ignore_page: true,
+            ..Fake::default()
+        };
+        let tickets: Vec<_> = ignoring
+            .tickets(TicketQuery::new().page(2))
+            .try_collect()
+            .await
+            .expect("one page");
+        assert_eq!(tickets.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn reference_lookup_matches_exactly() {
+        let fake = Fake {
+            pages: vec![page(
+                1,
+                None,
+                vec![ticket("A", "#1001-R1-extra"), ticket("B", "#1001-R1")],
+            )],
+            ..Fake::default()
+        };
+        let found = fake
+            .find_ticket_by_reference(&ReferenceNumber::new("#1001-R1"))
+            .await
+            .expect("lookup");
+        assert_eq!(found.map(|t| t.id.into_inner()).as_deref(), Some("B"));
+    }
+
+    #[tokio::test]
+    async fn verify_items_deduplicates_and_keeps_order() {
+        let fake = Fake {
+            known: vec![Item {
+                sku: Sku::new("KNOWN"),
+                ..Item::default()
+            }],
+            ..Fake::default()
+        };
+        let missing = fake
+            .verify_items(&[
+                ItemIdentifier::sku("B"),
+                ItemIdentifier::sku("KNOWN"),
+                ItemIdentifier::sku("A"),
+                ItemIdentifier::sku("B"),
+            ])
+            .await
+            .expect("verified");
+        assert_eq!(
+            missing,
+            [ItemIdentifier::sku("B"), ItemIdentifier::sku("A")]
+        );
+        assert_eq!(fake.lookups.lock().expect("not poisoned").len(), 3);
+    }
+}
