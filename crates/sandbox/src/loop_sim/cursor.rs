@@ -8,11 +8,12 @@ use serde::{Deserialize, Serialize};
 
 use super::store::{Key, Position, TimeField};
 
-/// A decoded cursor.
+/// A decoded cursor: a page boundary and the side to continue on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) struct Cursor {
     pub field: TimeField,
-    pub position: Position,
+    forward: bool,
+    key: Key,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -27,31 +28,38 @@ struct Wire {
 }
 
 impl Cursor {
+    /// The page after the one ending at `after`.
     pub fn next(field: TimeField, after: Key) -> Self {
         Cursor {
             field,
-            position: Position::After(after),
+            forward: true,
+            key: after,
         }
     }
 
+    /// The page before the one starting at `before`.
     pub fn previous(field: TimeField, before: Key) -> Self {
         Cursor {
             field,
-            position: Position::Before(before),
+            forward: false,
+            key: before,
+        }
+    }
+
+    pub fn position(self) -> Position {
+        if self.forward {
+            Position::After(self.key)
+        } else {
+            Position::Before(self.key)
         }
     }
 
     pub fn encode(self) -> String {
-        let (d, (t, i)) = match self.position {
-            Position::After(key) => ("n", key),
-            Position::Before(key) => ("p", key),
-            Position::Start => ("n", (i128::MIN, 0)),
-        };
         let wire = Wire {
-            d: d.into(),
+            d: if self.forward { "n" } else { "p" }.into(),
             f: self.field.as_str().into(),
-            t: t.to_string(),
-            i,
+            t: self.key.0.to_string(),
+            i: self.key.1,
         };
         let json = serde_json::to_vec(&wire).unwrap_or_default();
         URL_SAFE_NO_PAD.encode(json)
@@ -61,15 +69,15 @@ impl Cursor {
     pub fn decode(text: &str) -> Option<Self> {
         let bytes = URL_SAFE_NO_PAD.decode(text.trim_end_matches('=')).ok()?;
         let wire: Wire = serde_json::from_slice(&bytes).ok()?;
-        let key = (wire.t.parse().ok()?, wire.i);
-        let position = match wire.d.as_str() {
-            "n" => Position::After(key),
-            "p" => Position::Before(key),
+        let forward = match wire.d.as_str() {
+            "n" => true,
+            "p" => false,
             _ => return None,
         };
         Some(Cursor {
             field: TimeField::parse(&wire.f)?,
-            position,
+            forward,
+            key: (wire.t.parse().ok()?, wire.i),
         })
     }
 }

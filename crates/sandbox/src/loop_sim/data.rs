@@ -185,7 +185,7 @@ pub(super) async fn list(
         drop(state);
         return Ok(Json(returns).into_response());
     }
-    let position = request.cursor.map_or(Position::Start, |c| c.position);
+    let position = request.cursor.map_or(Position::Start, Cursor::position);
     let page = state.store.page(&window, position, request.page_size);
     let returns = render(&page.keys);
     drop(state);
