@@ -183,6 +183,8 @@ pub trait MerchantApi: OrderApi {
     ) -> Result<Reply<()>>;
 
     /// The warehouse's ship-method codes (E11), the targets of the mappings.
+    /// The path is documented with Warehouse credentials (and seen with Cart
+    /// keys); its use with Merchant credentials is unconfirmed.
     ///
     /// # Errors
     /// API, transport and decode errors.

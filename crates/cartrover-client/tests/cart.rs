@@ -308,6 +308,7 @@ async fn the_order_stream_reads_pages_until_a_short_one() {
 async fn cancel_returns_the_confirmation_when_both_flags_are_true() {
     let server = MockServer::start().await;
     expect("GET", "/v1/cart/orders/wms_cancel/BL-10045")
+        .and(NoQuery)
         .respond_with(ok("cancel_ok.json", "pid-e6"))
         .expect(1)
         .mount(&server)
@@ -355,6 +356,7 @@ async fn cancel_with_nested_success_false_is_a_typed_error() {
 async fn legacy_cancel_posts_the_key_and_accepts_a_bare_envelope() {
     let server = MockServer::start().await;
     expect("POST", "/v1/cart/orders/cancel/cartrover")
+        .and(NoQuery)
         .and(body_json(json!({"cust_ref": "BL-10045"})))
         .respond_with(ok("success_only.json", "pid-e6b"))
         .expect(1)
@@ -372,6 +374,7 @@ async fn legacy_cancel_posts_the_key_and_accepts_a_bare_envelope() {
 async fn confirm_posts_the_documented_tracking_body() {
     let server = MockServer::start().await;
     expect("POST", "/v1/cart/orders/update/BL-10045")
+        .and(NoQuery)
         .and(body_json(json!({
             "order_status": "confirmed",
             "shipments": [{"tracking_no": "1Z999AA10123456784"}]
@@ -385,4 +388,16 @@ async fn confirm_posts_the_documented_tracking_body() {
         .await
         .unwrap();
     assert_eq!(reply.process_id.as_deref(), Some("pid-e7"));
+}
+
+#[tokio::test]
+async fn an_unknown_list_filter_is_sent_verbatim_and_percent_encoded() {
+    let server = MockServer::start().await;
+    expect("GET", "/v1/cart/orders/list/on%20hold")
+        .respond_with(ok("order_list_page2.json", "pid"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let query = OrderListQuery::new(OrderListFilter::parse("on hold"));
+    cart(&server).list_orders(&query).await.unwrap();
 }

@@ -300,6 +300,25 @@ async fn secrets_never_appear_in_debug_or_errors() {
     assert!(!format!("{bad:?} {bad}").contains(KEY));
 }
 
+#[tokio::test]
+async fn a_slow_answer_times_out_with_the_configured_timeout() {
+    let server = MockServer::start().await;
+    expect("GET", "/v1/cart/orders/status/BL-1")
+        .respond_with(ok("order_status.json", "pid").set_delay(Duration::from_millis(500)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = CartClient::builder(USER, KEY)
+        .base_url(server.uri())
+        .timeouts(Timeouts::default().with_request(Duration::from_millis(100)))
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let err = client.order_status(&"BL-1".into()).await.unwrap_err();
+    assert!(err.is_timeout(), "{err:?}");
+    assert!(err.is_retryable());
+}
+
 #[test]
 fn clients_and_errors_are_thread_safe() {
     static_assertions::assert_impl_all!(CartClient: Send, Sync, Clone, std::fmt::Debug);

@@ -165,26 +165,31 @@ async fn inventory_and_product_by_sku_percent_encode_the_sku() {
 async fn ship_methods_carts_and_mappings() {
     let server = MockServer::start().await;
     expect("GET", "/v1/wms/shipmethod/list")
+        .and(NoQuery)
         .respond_with(ok("wms_ship_methods.json", "pid-e11"))
         .expect(1)
         .mount(&server)
         .await;
     expect("GET", "/v1/cart/list")
+        .and(NoQuery)
         .respond_with(ok("cart_list.json", "pid-e12"))
         .expect(1)
         .mount(&server)
         .await;
     expect("GET", "/v1/cart/listall")
+        .and(NoQuery)
         .respond_with(ok("cart_listall.json", "pid-e13"))
         .expect(1)
         .mount(&server)
         .await;
     expect("GET", "/v1/cart/shipmethod/list/Amazon%20US")
+        .and(NoQuery)
         .respond_with(ok("cart_ship_methods.json", "pid-e14"))
         .expect(1)
         .mount(&server)
         .await;
     expect("POST", "/v1/cart/shipmethod/Amazon%20US")
+        .and(NoQuery)
         .and(body_json(json!([
             {"cart_code": "Express", "wms_code": "22"},
             {"cart_code": "AddMe", "wms_code": null}

@@ -4,7 +4,7 @@
 mod common;
 
 use cartrover_client::{MerchantApi, OrderApi, OrderListFilter, OrderListQuery, WarehouseApi};
-use common::{expect, ok, warehouse};
+use common::{NoQuery, WithoutHeader, expect, ok, warehouse};
 use wiremock::MockServer;
 use wiremock::matchers::header;
 
@@ -12,11 +12,14 @@ use wiremock::matchers::header;
 async fn merchant_list_is_read_with_warehouse_credentials() {
     let server = MockServer::start().await;
     expect("GET", "/v1/wms/merchant/list")
+        .and(NoQuery)
+        .and(WithoutHeader("x-merchant-pk"))
         .respond_with(ok("merchant_list.json", "pid-e16"))
         .expect(1)
         .mount(&server)
         .await;
     expect("GET", "/v1/wms/shipmethod/list")
+        .and(NoQuery)
         .respond_with(ok("wms_ship_methods.json", "pid-e11"))
         .expect(1)
         .mount(&server)

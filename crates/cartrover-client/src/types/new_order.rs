@@ -316,6 +316,21 @@ mod tests {
     use std::str::FromStr;
 
     #[test]
+    fn the_misspelt_surcharge_is_read_but_the_documented_name_is_sent() {
+        let line: NewOrderLine = serde_json::from_value(
+            json!({"item": "SKU-1", "quantity": "2", "shipping_subcharge": 1.5}),
+        )
+        .unwrap();
+        assert_eq!(
+            line.shipping_surcharge,
+            Some(Decimal::from_str("1.5").unwrap())
+        );
+        let wire = serde_json::to_value(&line).unwrap();
+        assert_eq!(wire["shipping_surcharge"], "1.5");
+        assert!(wire.get("shipping_subcharge").is_none());
+    }
+
+    #[test]
     fn serializes_flat_wire_fields_with_y_n_flags_and_string_amounts() {
         let order = NewOrder {
             cust_ref: "BL-1".into(),
