@@ -92,6 +92,9 @@ pub enum FaultDecision {
     /// Answer with this 5xx status without calling the simulator.
     ServerError(StatusCode),
     /// Call the simulator, then close the connection without answering.
+    /// Servers started by [`serve_router`](crate::serve_router) (and so the
+    /// [`Sandbox`](crate::Sandbox)) honour it; a router served some other way
+    /// sends the simulator's answer.
     DropAfterProcessing,
 }
 

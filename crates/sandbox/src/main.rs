@@ -1,6 +1,6 @@
 //! The sandbox binary: starts the Loop, CloudX and CartRover simulators on
 //! loopback, seeded from a seed number, prints their base URLs and
-//! credentials, and serves until interrupted (Ctrl-C).
+//! credentials, and serves until interrupted (Ctrl-C or SIGTERM).
 //!
 //! ```text
 //! cargo run -p sandbox -- --seed 42 --returns 100
@@ -101,9 +101,7 @@ async fn main() -> ExitCode {
     } else {
         print_summary(&sandbox, &args);
     }
-    if let Err(error) = tokio::signal::ctrl_c().await {
-        eprintln!("sandbox: cannot listen for Ctrl-C ({error}); stopping");
-    }
+    interrupted().await;
     eprintln!("sandbox: shutting down");
     match sandbox.shutdown().await {
         Ok(()) => ExitCode::SUCCESS,
@@ -111,6 +109,36 @@ async fn main() -> ExitCode {
             eprintln!("sandbox: {error}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Waits for Ctrl-C, or SIGTERM on Unix (how process managers and CI stop a
+/// background service).
+async fn interrupted() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            eprintln!("sandbox: cannot listen for Ctrl-C ({error})");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut sigterm) => {
+                sigterm.recv().await;
+            }
+            Err(error) => {
+                eprintln!("sandbox: cannot listen for SIGTERM ({error})");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
     }
 }
 

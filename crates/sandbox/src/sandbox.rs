@@ -49,7 +49,9 @@ pub struct SandboxConfig {
     pub cloudx_faults: FaultConfig,
     /// Faults injected in front of the CartRover simulator.
     pub cartrover_faults: FaultConfig,
-    /// Data to seed before serving; `None` starts empty.
+    /// Data to seed before serving; `None` starts empty. Each return's
+    /// planned receipt becomes the CloudX outcome of the tickets whose
+    /// `rma_number` is the Loop return id.
     pub scenario: Option<ScenarioConfig>,
 }
 
@@ -391,6 +393,10 @@ async fn serve(simulator: Simulator, router: axum::Router) -> Result<Served, San
 
 /// Loads a scenario: returns into Loop, the item master and planned receipt
 /// outcomes into CloudX, orders, products and inventory into CartRover.
+///
+/// Receipt outcomes are keyed by the Loop return id: an integration must send
+/// it as the ticket's `rma_number` for the planned outcome to apply (other
+/// tickets get the CloudX config's default mix).
 fn seed(
     scenario: &Scenario,
     loop_sim: &LoopSim,

@@ -38,8 +38,8 @@ impl std::fmt::Display for DroppedOnPurpose {
 
 impl std::error::Error for DroppedOnPurpose {}
 
-/// A router being served on loopback; dropping it does not stop the server,
-/// call [`Served::shutdown`].
+/// A router being served on loopback. Dropping it stops the server in the
+/// background; [`Served::shutdown`] stops it and waits until it has stopped.
 #[derive(Debug)]
 pub struct Served {
     addr: SocketAddr,
@@ -185,6 +185,21 @@ mod tests {
         let addr = served.addr();
         served.shutdown().await.unwrap();
         assert!(tokio::net::TcpStream::connect(addr).await.is_err());
+    }
+
+    #[tokio::test]
+    async fn dropping_the_handle_stops_the_server() {
+        let served = serve_router(axum::Router::new()).await.unwrap();
+        let addr = served.addr();
+        drop(served);
+        // The stop happens on the server task: give it a few turns.
+        for _ in 0..100 {
+            if tokio::net::TcpStream::connect(addr).await.is_err() {
+                return;
+            }
+            tokio::task::yield_now().await;
+        }
+        panic!("{addr} still accepts connections");
     }
 
     #[tokio::test]
