@@ -74,15 +74,7 @@ impl<'de, T> Visitor<'de> for DateVisitor<T> {
             .map(|p| Some((self.convert)(p)))
             .ok_or_else(|| E::custom(format!("`{v}` is not {}", self.expecting)))
     }
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
+    absent_is!(None);
 }
 
 /// `Option<OffsetDateTime>`. A value without a zone is taken as UTC, since
