@@ -1,6 +1,8 @@
 //! The call path every level shares: merchant header, throttle handling,
 //! envelope unwrapping and reply metadata.
 
+use std::time::Duration;
+
 use serde::de::{DeserializeOwned, IgnoredAny};
 
 use http_transport::retry::{Decision, Outcome, decide};
@@ -58,51 +60,61 @@ impl Core {
         let started = tokio::time::Instant::now();
         let mut attempts = 0;
         loop {
-            let result = self.transport.execute::<T>(request.clone()).await;
-            attempts += match &result {
-                Ok(response) => response.attempts,
-                Err(_) => 1,
-            };
-            let error = match result {
+            let operation = request.operation_name();
+            let error = match self.transport.execute::<T>(request.clone()).await {
                 Ok(response) => {
-                    tracing::debug!(
-                        operation = request.operation_name(),
-                        process_id = response.request_id.as_deref(),
-                        attempts,
-                        "cartrover call succeeded"
-                    );
+                    attempts += response.attempts;
+                    let process_id = response.request_id.as_deref();
+                    tracing::debug!(operation, process_id, attempts, "cartrover call succeeded");
                     return Ok((response, attempts));
                 }
                 Err(error) => {
-                    tracing::debug!(
-                        operation = request.operation_name(),
-                        process_id = error.request_id(),
-                        error = %error,
-                        "cartrover call failed"
-                    );
+                    attempts += 1;
+                    let process_id = error.request_id();
+                    tracing::debug!(operation, process_id, error = %error, "cartrover call failed");
                     error
                 }
             };
-            if request.is_idempotent() || !error.is_rate_limited() {
-                return Err(error.into());
-            }
-            let outcome = Outcome::Answered {
-                class: RetryClass::Throttle,
-                retry_after: error.as_api().and_then(|api| api.retry_after),
+            let delay = if request.is_idempotent() {
+                None // the transport has already applied the policy
+            } else {
+                self.throttle_delay(&error, attempts, started.elapsed())
             };
-            match decide(&self.retry, attempts, started.elapsed(), true, outcome, 1.0) {
-                Decision::RetryAfter(delay) => {
-                    tracing::warn!(
-                        operation = request.operation_name(),
-                        attempt = attempts,
-                        delay_ms = delay.as_millis() as u64,
-                        process_id = error.request_id(),
-                        "cartrover rate limit, retrying"
-                    );
-                    tokio::time::sleep(delay).await;
-                }
-                Decision::Stop => return Err(error.into()),
-            }
+            let Some(delay) = delay else {
+                return Err(error.into());
+            };
+            tracing::warn!(
+                operation,
+                attempt = attempts,
+                delay_ms = delay.as_millis() as u64,
+                process_id = error.request_id(),
+                "cartrover rate limit, retrying"
+            );
+            tokio::time::sleep(delay).await;
+        }
+    }
+
+    /// How long to wait before repeating a call that `error` ended, when it
+    /// was a throttle and the retry policy allows another attempt.
+    fn throttle_delay(
+        &self,
+        error: &http_transport::Error,
+        attempts: u32,
+        elapsed: Duration,
+    ) -> Option<Duration> {
+        if !error.is_rate_limited() {
+            return None;
+        }
+        let outcome = Outcome::Answered {
+            class: RetryClass::Throttle,
+            retry_after: error.as_api().and_then(|api| api.retry_after),
+        };
+        // A `RateLimit` answer carries one refill period as retry_after (see
+        // classify.rs); a bare 429 without Retry-After waits the full backoff
+        // ceiling (jitter 1.0).
+        match decide(&self.retry, attempts, elapsed, true, outcome, 1.0) {
+            Decision::RetryAfter(delay) => Some(delay),
+            Decision::Stop => None,
         }
     }
 
