@@ -1,5 +1,6 @@
 //! Return actions (spec §4): process, flag, cancel, close, remove line
-//! items, and notes — the return state machine.
+//! items, and notes. Which state an action leads to is decided in
+//! [`super::machine`].
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -12,6 +13,7 @@ use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
 
 use super::errors::{LoopError, LoopResult, action_ok};
+use super::machine::{Action, decide};
 use super::model::{Note, ReturnState, StoredReturn};
 use super::{Event, Shared, State as SimState, lock};
 
@@ -33,8 +35,15 @@ fn existing(state: &SimState, id: Option<u64>) -> Result<(u64, ReturnState), Loo
         .ok_or(LoopError::NotFound("Return not found."))
 }
 
-/// Moves a return to `to`, stamping `updated_at` (and `closed_at`).
-pub(super) fn transition(state: &mut SimState, id: u64, to: ReturnState) {
+/// Moves a return to `to`, stamping `updated_at` (and `closed_at`), and
+/// returns the events: always `return.updated`, plus `return.closed` when
+/// the return became closed.
+pub(super) fn transition(
+    shared: &Shared,
+    state: &mut SimState,
+    id: u64,
+    to: ReturnState,
+) -> Vec<Event> {
     let now = state.now();
     state.store.modify(id, |r| {
         r.state = to;
@@ -43,16 +52,6 @@ pub(super) fn transition(state: &mut SimState, id: u64, to: ReturnState) {
             r.closed_at = Some(now);
         }
     });
-}
-
-/// Events for a state change: always `return.updated`, plus
-/// `return.closed` when the return became closed.
-pub(super) fn change_events(
-    shared: &Shared,
-    state: &SimState,
-    id: u64,
-    to: ReturnState,
-) -> Vec<Event> {
     let triggers: &[&'static str] = if to == ReturnState::Closed {
         &["return.updated", "return.closed"]
     } else {
@@ -61,7 +60,7 @@ pub(super) fn change_events(
     state.return_events(shared.config.shop_id, id, triggers)
 }
 
-/// Runs `act` under the lock, then sends the events it produced.
+/// Runs `change` under the lock, then sends the events it produced.
 fn act(
     shared: &Shared,
     change: impl FnOnce(&mut SimState) -> Result<Vec<Event>, LoopError>,
@@ -69,6 +68,19 @@ fn act(
     let events = change(&mut lock(&shared.state))?;
     shared.send(events);
     Ok(action_ok())
+}
+
+/// An action that only changes the state: decide, then apply.
+fn state_change(shared: &Shared, params: &HashMap<String, String>, action: Action) -> LoopResult {
+    act(shared, |state| {
+        let (id, from) = existing(state, return_id(params))?;
+        Ok(
+            match decide(action, from, shared.config.allow_flagged_to_process)? {
+                Some(to) => transition(shared, state, id, to),
+                None => Vec::new(),
+            },
+        )
+    })
 }
 
 /// `POST /warehouse/return/{return_id}/process`.
@@ -79,23 +91,12 @@ pub(super) async fn process(
 ) -> LoopResult {
     let details = additional_details(&body)?;
     act(&shared, |state| {
-        let (id, current) = existing(state, return_id(&params))?;
-        match current {
-            ReturnState::Open => {}
-            ReturnState::Review if shared.config.allow_flagged_to_process => {}
-            ReturnState::Review => {
-                return Err(LoopError::Refused {
-                    code: "UNPROCESSABLE_FLAGGED_RETURN",
-                    message: "Return is review and therefore cannot be processed.".into(),
-                });
-            }
-            other => {
-                return Err(LoopError::Refused {
-                    code: "UNPROCESSABLE_RETURN",
-                    message: format!("Return is {other} and therefore cannot be processed."),
-                });
-            }
-        }
+        let (id, from) = existing(state, return_id(&params))?;
+        let to = decide(
+            Action::Process,
+            from,
+            shared.config.allow_flagged_to_process,
+        )?;
         if let Some(message) = state.failing_processing.remove(&id) {
             return Ok(state
                 .processing_failed_event(id, message)
@@ -105,8 +106,7 @@ pub(super) async fn process(
         if let Some(details) = details {
             push_note(state, id, details);
         }
-        transition(state, id, ReturnState::Closed);
-        Ok(change_events(&shared, state, id, ReturnState::Closed))
+        Ok(to.map_or_else(Vec::new, |to| transition(&shared, state, id, to)))
     })
 }
 
@@ -115,20 +115,7 @@ pub(super) async fn flag(
     State(shared): State<Arc<Shared>>,
     Path(params): PathParams,
 ) -> LoopResult {
-    act(&shared, |state| {
-        let (id, current) = existing(state, return_id(&params))?;
-        match current {
-            ReturnState::Open => {
-                transition(state, id, ReturnState::Review);
-                Ok(change_events(&shared, state, id, ReturnState::Review))
-            }
-            ReturnState::Review => Ok(Vec::new()),
-            other => Err(LoopError::Refused {
-                code: "UNPROCESSABLE_RETURN",
-                message: format!("Return is {other} and therefore cannot be flagged."),
-            }),
-        }
-    })
+    state_change(&shared, &params, Action::Flag)
 }
 
 /// `POST /warehouse/return/{return_id}/cancel`.
@@ -136,21 +123,7 @@ pub(super) async fn cancel(
     State(shared): State<Arc<Shared>>,
     Path(params): PathParams,
 ) -> LoopResult {
-    act(&shared, |state| {
-        let (id, current) = existing(state, return_id(&params))?;
-        match current {
-            ReturnState::Open => {
-                transition(state, id, ReturnState::Cancelled);
-                Ok(change_events(&shared, state, id, ReturnState::Cancelled))
-            }
-            ReturnState::Review => Err(LoopError::RefusedContent(
-                "Return is flagged and cannot be processed.".into(),
-            )),
-            other => Err(LoopError::RefusedContent(format!(
-                "Return is {other} and cannot be processed."
-            ))),
-        }
-    })
+    state_change(&shared, &params, Action::Cancel)
 }
 
 /// `POST /warehouse/return/{return_id}/close`.
@@ -158,19 +131,7 @@ pub(super) async fn close(
     State(shared): State<Arc<Shared>>,
     Path(params): PathParams,
 ) -> LoopResult {
-    act(&shared, |state| {
-        let (id, current) = existing(state, return_id(&params))?;
-        match current {
-            ReturnState::Open | ReturnState::Review => {
-                transition(state, id, ReturnState::Closed);
-                Ok(change_events(&shared, state, id, ReturnState::Closed))
-            }
-            other => Err(LoopError::Refused {
-                code: "UNPROCESSABLE_RETURN",
-                message: format!("Return is {other} and therefore cannot be closed."),
-            }),
-        }
-    })
+    state_change(&shared, &params, Action::Close)
 }
 
 /// `POST /warehouse/return/{return_id}/remove?line_item_id=1,2`: removes
@@ -181,14 +142,15 @@ pub(super) async fn remove(
     Query(query): Query<HashMap<String, String>>,
 ) -> LoopResult {
     act(&shared, |state| {
-        let id = return_id(&params)
-            .filter(|id| state.store.get(*id).is_some())
+        let r = return_id(&params)
+            .and_then(|id| state.store.get(id))
             .ok_or(LoopError::RemoveReturnNotFound)?;
         let requested = requested_line_items(query.get("line_item_id"))?;
-        let r = state.store.get(id).ok_or(LoopError::RemoveReturnNotFound)?;
-        if r.state != ReturnState::Open {
-            return Err(LoopError::field("return_id", "Return cannot be modified."));
-        }
+        let to = decide(
+            Action::Remove,
+            r.state,
+            shared.config.allow_flagged_to_process,
+        )?;
         let qualifying = requested
             .iter()
             .filter(|wanted| {
@@ -209,13 +171,13 @@ pub(super) async fn remove(
                 "Not all line items qualify for removal.",
             ));
         }
+        let id = r.id;
         let now = state.now();
         state.store.modify(id, |r: &mut StoredReturn| {
             r.line_items.retain(|item| !requested.contains(&item.id));
             r.edited_at = Some(now);
         });
-        transition(state, id, ReturnState::Closed);
-        Ok(change_events(&shared, state, id, ReturnState::Closed))
+        Ok(to.map_or_else(Vec::new, |to| transition(&shared, state, id, to)))
     })
 }
 

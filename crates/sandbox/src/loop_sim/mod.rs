@@ -116,6 +116,7 @@ mod delivery;
 mod errors;
 mod grading;
 mod guard;
+mod machine;
 mod model;
 mod store;
 mod subscriptions;
@@ -449,8 +450,7 @@ impl LoopSim {
             if sim.store.get(id).is_none() {
                 return false;
             }
-            actions::transition(&mut sim, id, state);
-            actions::change_events(&self.shared, &sim, id, state)
+            actions::transition(&self.shared, &mut sim, id, state)
         };
         self.shared.send(events);
         true

@@ -71,43 +71,29 @@ impl SubscriptionRequest {
     /// `inactive`, as Loop's create does.
     pub fn parse(body: &Value) -> Result<Self, LoopError> {
         let mut errors: Vec<(String, String)> = Vec::new();
-        let text = |key: &str| body.get(key).and_then(Value::as_str).map(str::to_owned);
-        let topic = text("topic");
-        match &topic {
-            None => errors.push(("topic".into(), "The topic field is required.".into())),
-            Some(t) if !TOPICS.contains(&t.as_str()) => errors.push((
-                "topic".into(),
-                format!("Must be one of the following values:{}", TOPICS.join(",")),
-            )),
-            Some(_) => {}
-        }
-        let trigger = text("trigger");
-        match &trigger {
-            None => errors.push(("trigger".into(), "The trigger field is required.".into())),
-            Some(t) if !TRIGGERS.contains(&t.as_str()) => errors.push((
-                "trigger".into(),
-                format!("Must be one of the following values:{}", TRIGGERS.join(",")),
-            )),
-            Some(_) => {}
-        }
-        let url = text("url");
-        match &url {
-            None => errors.push(("url".into(), "The url field is required.".into())),
-            Some(u) if !(u.starts_with("http://") || u.starts_with("https://")) => {
-                errors.push(("url".into(), "The url must be a valid URL.".into()));
+        let mut required = |key: &str, valid: &dyn Fn(&str) -> bool, invalid: String| {
+            let value = body.get(key).and_then(Value::as_str);
+            match value {
+                None => errors.push((key.into(), format!("The {key} field is required."))),
+                Some(v) if !valid(v) => errors.push((key.into(), invalid)),
+                Some(_) => {}
             }
-            Some(_) => {}
-        }
+            value.map(str::to_owned)
+        };
+        let topic = required("topic", &|t| TOPICS.contains(&t), one_of(&TOPICS));
+        let trigger = required("trigger", &|t| TRIGGERS.contains(&t), one_of(&TRIGGERS));
+        let url = required(
+            "url",
+            &|u| u.starts_with("http://") || u.starts_with("https://"),
+            "The url must be a valid URL.".into(),
+        );
         let active = match body.get("status") {
             None | Some(Value::Null) => false,
             Some(v) => match v.as_str() {
                 Some("active") => true,
                 Some("inactive") => false,
                 _ => {
-                    errors.push((
-                        "status".into(),
-                        "Must be one of the following values:active,inactive".into(),
-                    ));
+                    errors.push(("status".into(), one_of(&["active", "inactive"])));
                     false
                 }
             },
@@ -124,6 +110,11 @@ impl SubscriptionRequest {
             _ => Err(LoopError::validation(errors)),
         }
     }
+}
+
+/// Loop's message for a value outside an enum.
+fn one_of(allowed: &[&str]) -> String {
+    format!("Must be one of the following values:{}", allowed.join(","))
 }
 
 /// All subscriptions of the shop.
