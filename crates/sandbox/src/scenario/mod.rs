@@ -147,6 +147,9 @@ impl ScenarioConfig {
     }
 }
 
+/// Sales tax of the fictional merchant, in percent, on returns and orders.
+const TAX_PERCENT: u64 = 8;
+
 /// Random streams, one per kind of data.
 #[repr(u64)]
 enum Stream {
@@ -226,7 +229,9 @@ impl Scenario {
     }
 
     /// CartRover orders in the create-request shape (spec §8.1), oldest
-    /// first.
+    /// first, plus the response field `created_date_time` so that seeding
+    /// backdates them (drop it before sending an order to a live E1).
+    /// `order_source` is left out: the simulator's cart name applies.
     pub fn orders(&self) -> &[Value] {
         &self.orders
     }

@@ -9,7 +9,7 @@ use time::{Duration, OffsetDateTime};
 use super::ScenarioConfig;
 use super::catalog::CatalogItem;
 use super::people::Customer;
-use super::{cents, weighted};
+use super::{TAX_PERCENT, cents, weighted};
 
 /// Cart ship codes with their weights (cart-side names, mapped to WMS codes
 /// in CartRover).
@@ -17,9 +17,6 @@ const SHIP_CODES: &[((&str, &str), u32)] = &[
     (("standard", "Standard Shipping"), 80),
     (("express", "Express (2 days)"), 20),
 ];
-
-/// Sales tax applied to every line, in percent.
-const TAX_PERCENT: u64 = 8;
 
 /// Shipping charged on orders below the free-shipping threshold, in cents.
 const SHIPPING_CENTS: u64 = 795;

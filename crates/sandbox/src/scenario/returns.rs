@@ -11,7 +11,7 @@ use super::ScenarioConfig;
 use super::catalog::{CatalogItem, discontinued_item};
 use super::people::Customer;
 use super::plan::{PlannedLine, PlannedReceipt, PlannedReturn, PlannedShipment};
-use super::{cents, loop_timestamp, weighted};
+use super::{TAX_PERCENT, cents, loop_timestamp, weighted};
 
 /// Sales channels with their weights; the brief's three plus Point of Sale.
 const CHANNELS: &[(&str, u32)] = &[
@@ -44,9 +44,6 @@ const REASONS: &[(&str, &str)] = &[
 
 const CARRIERS: &[&str] = &["UPS", "USPS", "FedEx", "DHL"];
 
-/// Sales tax applied to every unit, in percent.
-const TAX_PERCENT: u64 = 8;
-
 /// The Loop destination (warehouse) all seeded returns go to.
 const DESTINATION_ID: &str = "312";
 
@@ -55,6 +52,7 @@ struct Ids {
     return_id: u64,
     order_number: u64,
     line_item_id: u64,
+    exchange_id: u64,
 }
 
 /// Generates `config.returns` returns, oldest first.
@@ -72,6 +70,7 @@ pub(crate) fn generate(
         return_id: 40_000_000,
         order_number: 10_000,
         line_item_id: 55_000_000,
+        exchange_id: 7_700,
     };
     created
         .into_iter()
@@ -133,8 +132,9 @@ fn generate_one(
             let target = exchange_target(catalog, item);
             totals.exchange_product += target.price_cents;
             totals.exchange_tax += target.price_cents * TAX_PERCENT / 100;
+            ids.exchange_id += 1;
             exchanges.push(json!({
-                "exchange_id": (ids.line_item_id / 7).to_string(),
+                "exchange_id": ids.exchange_id.to_string(),
                 "product_id": target.product_id.to_string(),
                 "variant_id": target.variant_id.to_string(),
                 "sku": target.sku,
