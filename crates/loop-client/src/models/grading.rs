@@ -265,7 +265,6 @@ pub struct AssessedItem {
 }
 
 /// The request body of both grading calls.
-#[allow(dead_code)] // TEMP: used by the client module, wired once http-transport lands
 #[derive(Debug, Serialize)]
 pub(crate) struct ItemsBody<'a, T> {
     pub(crate) items: &'a [T],

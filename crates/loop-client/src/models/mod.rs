@@ -3,7 +3,6 @@
 pub mod asn;
 pub mod destinations;
 pub mod grading;
-#[allow(dead_code)] // TEMP: used by the client module, wired once http-transport lands
 pub(crate) mod list_body;
 pub mod notes;
 pub mod returns;

@@ -83,7 +83,6 @@ impl TryFrom<&str> for NoteContent {
 }
 
 /// The body of Create Return Note.
-#[allow(dead_code)] // TEMP: used by the client module, wired once http-transport lands
 #[derive(Debug, Serialize)]
 pub(crate) struct CreateNoteBody<'a> {
     pub(crate) content: &'a str,

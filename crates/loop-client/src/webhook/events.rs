@@ -7,7 +7,8 @@
 //! topic never breaks an endpoint. Verify the signature first:
 //! [`verify_event`] does both.
 
-use serde::{Deserialize, Serialize};
+use serde::de::{self, DeserializeOwned};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
@@ -56,21 +57,46 @@ impl WebhookEvent {
 ///
 /// `carrier` and `tracking_number` are `"N/A"` until assigned; they read as
 /// `None`. `provider_order_sales_channel` is documented for this payload only.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct ReturnEvent {
     /// `return`.
-    #[serde(default)]
     pub topic: Option<WebhookTopic>,
     /// `return.created`, `return.updated` or `return.closed`.
-    #[serde(default)]
     pub trigger: Option<WebhookTrigger>,
     /// The shop.
-    #[serde(default, deserialize_with = "crate::de::opt_present")]
     pub shop_id: Option<ShopId>,
     /// The return.
     #[serde(flatten)]
     pub ret: Return,
+}
+
+// Decoded as a `Return` whose envelope fields are then taken out of `extra`,
+// rather than with `#[serde(flatten)]`: flattening buffers the payload and
+// decode errors would lose their JSON path.
+impl<'de> Deserialize<'de> for ReturnEvent {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut ret = Return::deserialize(deserializer)?;
+        let topic = take(&mut ret, "topic").map_err(de::Error::custom)?;
+        let trigger = take(&mut ret, "trigger").map_err(de::Error::custom)?;
+        let shop_id = take(&mut ret, "shop_id").map_err(de::Error::custom)?;
+        Ok(Self {
+            topic,
+            trigger,
+            shop_id,
+            ret,
+        })
+    }
+}
+
+/// Removes `key` from the return's unmodelled fields and decodes it;
+/// `null`, `""` and `"N/A"` mean absent.
+fn take<T: DeserializeOwned>(ret: &mut Return, key: &str) -> Result<Option<T>, serde_json::Error> {
+    match ret.extra.remove(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if crate::de::is_blank(&s) => Ok(None),
+        Some(value) => T::deserialize(value).map(Some),
+    }
 }
 
 /// A Label topic delivery.

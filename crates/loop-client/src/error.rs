@@ -1,0 +1,320 @@
+//! The crate's error type.
+
+use std::fmt;
+
+use reqwest::StatusCode;
+
+use crate::enums::{ErrorCode, ReturnState};
+use crate::ids::ReturnId;
+use crate::validation::InvalidInput;
+
+/// Everything that can go wrong calling Loop.
+///
+/// Use the helpers rather than matching deeply: [`Error::status`],
+/// [`Error::is_retryable`], [`Error::is_not_found`],
+/// [`Error::is_unauthorized`], [`Error::error_code`] and, for return actions,
+/// [`Error::is_already_closed`].
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The HTTP exchange failed: Loop answered with an error status, the
+    /// connection failed or timed out, or a success body did not decode.
+    /// Carries status, Loop's code and message, request id and a body excerpt.
+    #[error(transparent)]
+    Http(#[from] http_transport::Error),
+    /// Loop refused a return action for a business reason (the return's state,
+    /// a flag, …) — on HTTP 200 with an error body, or on 400/409/422.
+    #[error(transparent)]
+    Rejected(Box<Rejection>),
+    /// The request breaks a limit Loop documents; nothing was sent.
+    #[error(transparent)]
+    InvalidInput(#[from] InvalidInput),
+    /// A return action answered 2xx with a body that is neither Loop's success
+    /// value (`"true"` / `true`) nor an error object.
+    #[error(
+        "loop {operation}: unexpected answer (HTTP {status}): {body_excerpt:?}; expected \"true\" or an error object"
+    )]
+    UnexpectedAnswer {
+        /// The operation.
+        operation: &'static str,
+        /// HTTP status.
+        status: StatusCode,
+        /// The start of the body.
+        body_excerpt: String,
+    },
+    /// `nextPageUrl` could not be followed (it carries no `cursor`).
+    #[error("loop list_returns: cannot follow nextPageUrl {url:?}: {reason}")]
+    Pagination {
+        /// The URL Loop sent.
+        url: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// A call split into several batches failed part-way: the first
+    /// `completed` items were accepted by Loop, the rest were not sent.
+    #[error("{source} (after {completed} of {total} items were accepted)")]
+    PartialBatch {
+        /// Items Loop accepted before the failure.
+        completed: usize,
+        /// Items in the whole call.
+        total: usize,
+        /// The failure of the batch that failed.
+        source: Box<Error>,
+    },
+    /// The client could not be built.
+    #[error("invalid loop client configuration: {0}")]
+    Config(#[from] http_transport::ConfigError),
+    /// A [`LoopApi`](crate::LoopApi) implementation (typically a test double)
+    /// does not implement this operation.
+    #[error("loop {operation}: not implemented by this LoopApi implementation")]
+    Unsupported {
+        /// The operation.
+        operation: &'static str,
+    },
+}
+
+impl Error {
+    /// The HTTP status of Loop's answer, when there was one.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Http(e) => e.status(),
+            Error::Rejected(r) => Some(r.status),
+            Error::UnexpectedAnswer { status, .. } => Some(*status),
+            Error::PartialBatch { source, .. } => source.status(),
+            _ => None,
+        }
+    }
+
+    /// Whether the same call may succeed later (throttling, 5xx, timeouts,
+    /// connection failures). Business rejections and invalid input never are.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Http(e) => e.is_retryable(),
+            Error::PartialBatch { source, .. } => source.is_retryable(),
+            _ => false,
+        }
+    }
+
+    /// Whether Loop answered 404.
+    pub fn is_not_found(&self) -> bool {
+        match self {
+            Error::Http(e) => e.is_not_found(),
+            Error::PartialBatch { source, .. } => source.is_not_found(),
+            _ => self.error_code() == Some(ErrorCode::NotFound),
+        }
+    }
+
+    /// Whether Loop answered 401: the API key is wrong **or lacks the scope**
+    /// of this endpoint (Loop answers 401, not 403, for a missing scope).
+    pub fn is_unauthorized(&self) -> bool {
+        self.status() == Some(StatusCode::UNAUTHORIZED)
+    }
+
+    /// Whether Loop throttled the call (and the retries ran out).
+    pub fn is_rate_limited(&self) -> bool {
+        match self {
+            Error::Http(e) => e.is_rate_limited(),
+            Error::PartialBatch { source, .. } => source.is_rate_limited(),
+            _ => false,
+        }
+    }
+
+    /// Loop's error code, from a rejection or an error status.
+    pub fn error_code(&self) -> Option<ErrorCode> {
+        match self {
+            Error::Http(e) => e.code().map(ErrorCode::from_wire),
+            Error::Rejected(r) => r.code.clone(),
+            Error::PartialBatch { source, .. } => source.error_code(),
+            _ => None,
+        }
+    }
+
+    /// The rejection, when Loop refused a return action.
+    pub fn rejection(&self) -> Option<&Rejection> {
+        match self {
+            Error::Rejected(r) => Some(r),
+            Error::PartialBatch { source, .. } => source.rejection(),
+            _ => None,
+        }
+    }
+
+    /// Whether Loop refused the action because the return is already closed
+    /// (processed or closed by hand) — see [`Rejection::is_already_closed`].
+    /// Integrations may treat a repeated Process that fails this way as done.
+    pub fn is_already_closed(&self) -> bool {
+        self.rejection().is_some_and(Rejection::is_already_closed)
+    }
+
+    /// The request id of Loop's answer, when it sent one.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Http(e) => e.request_id(),
+            Error::Rejected(r) => r.request_id.as_deref(),
+            Error::PartialBatch { source, .. } => source.request_id(),
+            _ => None,
+        }
+    }
+}
+
+/// Loop refused a return action.
+///
+/// Loop reports these as an error body, often with HTTP 200; which statuses
+/// it uses is unconfirmed (spec open question 2), so this crate treats any
+/// JSON object answered to an action with 2xx — and error bodies with 400,
+/// 409 or 422 — as a rejection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Rejection {
+    /// The operation, e.g. `process_return`.
+    pub operation: &'static str,
+    /// The return acted on, when the action targets one.
+    pub return_id: Option<ReturnId>,
+    /// HTTP status (often 200).
+    pub status: StatusCode,
+    /// Loop's code (`UNPROCESSABLE_RETURN`, …), when the body has one.
+    pub code: Option<ErrorCode>,
+    /// Loop's message, when the body has one.
+    pub message: Option<String>,
+    /// The start of the raw body.
+    pub body_excerpt: String,
+    /// The request id header, when Loop sent one.
+    pub request_id: Option<String>,
+}
+
+impl Rejection {
+    /// The state Loop's message says the return is in, e.g. `Closed` for
+    /// "Return is closed and therefore cannot be processed.".
+    pub fn reported_state(&self) -> Option<ReturnState> {
+        let message = self.message.as_deref()?.to_ascii_lowercase();
+        if message.contains("already closed")
+            || message.contains("already been closed")
+            || message.contains("already processed")
+            || message.contains("already been processed")
+        {
+            return Some(ReturnState::Closed);
+        }
+        let rest = &message[message.find("return is ")? + "return is ".len()..];
+        let end = [" and", ".", ",", " therefore", " so "]
+            .iter()
+            .filter_map(|stop| rest.find(stop))
+            .min()
+            .unwrap_or(rest.len());
+        let state = ReturnState::from_wire(rest[..end].trim());
+        (!state.is_other()).then_some(state)
+    }
+
+    /// Whether the return is already closed, so a repeated Process (or Close)
+    /// has nothing left to do.
+    ///
+    /// True when Loop's message says the return is closed (or already
+    /// processed). A bare `UNPROCESSABLE_RETURN` without a message is **not**
+    /// taken as closed, because Loop uses the same code for cancelled, expired
+    /// and review returns; when in doubt, read the return with
+    /// [`get_return`](crate::LoopClient::get_return) and check its state.
+    pub fn is_already_closed(&self) -> bool {
+        self.reported_state() == Some(ReturnState::Closed)
+    }
+
+    /// Whether the return is flagged (`UNPROCESSABLE_FLAGGED_RETURN`): it can
+    /// only be processed with the shop setting "Allow flagged returns to
+    /// process".
+    pub fn is_flagged(&self) -> bool {
+        self.code == Some(ErrorCode::UnprocessableFlaggedReturn)
+    }
+}
+
+impl fmt::Display for Rejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "loop {}", self.operation)?;
+        if let Some(id) = &self.return_id {
+            write!(f, " of return {id}")?;
+        }
+        write!(f, " rejected (HTTP {}", self.status.as_u16())?;
+        if let Some(code) = &self.code {
+            write!(f, ", {code}")?;
+        }
+        f.write_str(")")?;
+        match &self.message {
+            Some(message) => write!(f, ": {message}")?,
+            None => write!(f, ": {:?}", self.body_excerpt)?,
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " [request id {id}]")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Rejection {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rejection(code: Option<ErrorCode>, message: Option<&str>) -> Rejection {
+        Rejection {
+            operation: "process_return",
+            return_id: Some(ReturnId::from(7)),
+            status: StatusCode::OK,
+            code,
+            message: message.map(str::to_owned),
+            body_excerpt: "{}".into(),
+            request_id: None,
+        }
+    }
+
+    #[test]
+    fn state_is_read_from_loops_messages() {
+        let cases = [
+            (
+                "Return is closed and therefore cannot be processed.",
+                Some(ReturnState::Closed),
+            ),
+            (
+                "Return is cancelled and therefore cannot be processed.",
+                Some(ReturnState::Cancelled),
+            ),
+            (
+                "Return is review and therefore cannot be processed.",
+                Some(ReturnState::Review),
+            ),
+            (
+                "Return is expired and cannot be processed.",
+                Some(ReturnState::Expired),
+            ),
+            (
+                "Return is open and therefore cannot be processed.",
+                Some(ReturnState::Open),
+            ),
+            (
+                "This return has already been processed",
+                Some(ReturnState::Closed),
+            ),
+            ("Something else went wrong", None),
+        ];
+        for (message, expected) in cases {
+            let r = rejection(Some(ErrorCode::UnprocessableReturn), Some(message));
+            assert_eq!(r.reported_state(), expected, "{message}");
+            assert_eq!(r.is_already_closed(), expected == Some(ReturnState::Closed));
+        }
+    }
+
+    #[test]
+    fn a_bare_code_is_not_taken_as_closed() {
+        assert!(!rejection(Some(ErrorCode::UnprocessableReturn), None).is_already_closed());
+    }
+
+    #[test]
+    fn display_names_operation_return_status_code_and_message() {
+        let r = rejection(
+            Some(ErrorCode::UnprocessableFlaggedReturn),
+            Some("Return is open and therefore cannot be processed."),
+        );
+        assert!(r.is_flagged());
+        assert_eq!(
+            r.to_string(),
+            "loop process_return of return 7 rejected (HTTP 200, UNPROCESSABLE_FLAGGED_RETURN): \
+             Return is open and therefore cannot be processed."
+        );
+    }
+}
