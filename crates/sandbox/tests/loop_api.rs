@@ -917,3 +917,58 @@ async fn a_retry_after_beyond_30_minutes_ends_the_delivery() {
     h.stop().await;
     hooks.shutdown().await.expect("receiver stops");
 }
+
+#[tokio::test]
+async fn label_webhooks_carry_the_label_topic_shape() {
+    let (hooks, mut deliveries) = receiver(Vec::new()).await;
+    let url = format!("{}/hook", hooks.base_url());
+    let h = Harness::start(unlimited()).await;
+    subscribe(&h, "label", "label.created", &url).await;
+    subscribe(&h, "label", "label.updated", &url).await;
+    // Topic `label` with a return trigger yields nothing (spec §8.2).
+    subscribe(&h, "label", "return.created", &url).await;
+
+    let mut seed = sample_return(12);
+    seed["labels"] = json!([{
+        "status": "new", "carrier": "DHL", "tracking_number": "00340434161234567890",
+        "url": "https://example.com/label.pdf", "rate": 599, "line_items": [121, 122, 123]
+    }]);
+    h.sim.insert_return(seed);
+    let (headers, body) = next_delivery(&mut deliveries).await;
+    assert_signed(&h.sim.config().webhook_secret, &headers, &body);
+    let created: Value = serde_json::from_slice(&body).expect("JSON payload");
+    assert_eq!(
+        created,
+        json!({"topic": "label", "trigger": "label.created", "shop_id": "1", "id": "12",
+               "order_id": "1012", "provider_order_id": 5_000_012, "carrier": "DHL",
+               "tracking_number": "00340434161234567890", "label_status": "new",
+               "label_updated_at": "2025-03-04T15:12:09Z", "shipment_id": "12-1"})
+    );
+
+    assert!(h.sim.set_label_status(12, "in_transit"));
+    let (_, body) = next_delivery(&mut deliveries).await;
+    let updated: Value = serde_json::from_slice(&body).expect("JSON payload");
+    assert_eq!(
+        (
+            &updated["trigger"],
+            &updated["label_status"],
+            &updated["label_updated_at"]
+        ),
+        (
+            &json!("label.updated"),
+            &json!("in_transit"),
+            &json!("2025-03-10T12:00:00Z")
+        )
+    );
+    let (_, listed) = h.get("/warehouse/return/details?return_id=12").await;
+    assert_eq!(listed["label_status"], "in_transit");
+    assert_eq!(listed["labels"][0]["status"], "in_transit");
+    assert!(!h.sim.set_label_status(999, "in_transit"));
+    assert_eq!(
+        attempts_when(&h.sim, 2).await.len(),
+        2,
+        "nothing for return.created"
+    );
+    h.stop().await;
+    hooks.shutdown().await.expect("receiver stops");
+}

@@ -90,9 +90,12 @@
 //! * **Webhooks**: see [Webhooks](self#webhooks) below. One shop-wide
 //!   secret ([`LoopConfig::webhook_secret`]). Events: `return.created` on
 //!   [`LoopSim::insert_return`]; `return.updated` on every state change; and
-//!   `return.closed` when the state becomes `closed`. Label and restock
-//!   topics are accepted but never fire (no label model). Subscriptions to
-//!   non-loopback URLs are kept but never called.
+//!   `return.closed` when the state becomes `closed`; `label.created` per
+//!   label on insert and `label.updated` on [`LoopSim::set_label_status`]
+//!   (a return's labels are its seeded `labels[]`, or one label from its
+//!   flattened `carrier` / `tracking_number` when those are not `"N/A"`).
+//!   Restock, gift-card and label-request topics are accepted but never
+//!   fire. Subscriptions to non-loopback URLs are kept but never called.
 //!
 //! # Webhooks
 //!
@@ -114,8 +117,10 @@ mod cursor;
 mod data;
 mod delivery;
 mod errors;
+mod events;
 mod grading;
 mod guard;
+mod labels;
 mod machine;
 mod model;
 mod store;
@@ -130,13 +135,14 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use axum::Router;
 use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post, put};
-use serde_json::{Value, json};
+use serde_json::Value;
 use time::OffsetDateTime;
 
 pub use delivery::{RetryPolicy, WebhookAttempt};
 pub use model::{InsertReturnError, ReturnState};
 
 use delivery::Dispatcher;
+use events::Event;
 use guard::{Guard, RateWindow};
 use model::Surface;
 use store::Store;
@@ -235,64 +241,6 @@ struct State {
 impl State {
     fn now(&self) -> OffsetDateTime {
         self.frozen_now.unwrap_or_else(OffsetDateTime::now_utc)
-    }
-}
-
-/// A webhook payload waiting for the lock to be released.
-#[derive(Debug)]
-struct Event {
-    urls: Vec<String>,
-    topic: &'static str,
-    trigger: &'static str,
-    payload: Value,
-}
-
-impl State {
-    /// Return-topic events for `triggers`, rendered only when someone
-    /// subscribed to them.
-    fn return_events(&self, shop_id: u64, id: u64, triggers: &[&'static str]) -> Vec<Event> {
-        triggers
-            .iter()
-            .filter_map(|trigger| {
-                let urls = self.subscriptions.targets("return", trigger);
-                if urls.is_empty() {
-                    return None;
-                }
-                let mut payload = self.store.get(id)?.render(Surface::Webhook);
-                if let Value::Object(fields) = &mut payload {
-                    fields.insert("topic".into(), "return".into());
-                    fields.insert("trigger".into(), (*trigger).into());
-                    fields.insert("shop_id".into(), shop_id.into());
-                }
-                Some(Event {
-                    urls,
-                    topic: "return",
-                    trigger,
-                    payload,
-                })
-            })
-            .collect()
-    }
-
-    /// The `return.processing.failed` event (spec §8.7).
-    fn processing_failed_event(&self, id: u64, message: Option<String>) -> Option<Event> {
-        const TOPIC: &str = "return.processing";
-        const TRIGGER: &str = "return.processing.failed";
-        let urls = self.subscriptions.targets(TOPIC, TRIGGER);
-        let r = self.store.get(id)?;
-        (!urls.is_empty()).then(|| Event {
-            urls,
-            topic: TOPIC,
-            trigger: TRIGGER,
-            payload: json!({
-                "topic": TOPIC,
-                "trigger": TRIGGER,
-                "return_id": id,
-                "return_state": r.state.as_str(),
-                "message": message,
-                "source": "api",
-            }),
-        })
     }
 }
 
@@ -415,10 +363,10 @@ impl LoopSim {
             let mut state = lock(&self.shared.state);
             let now = state.now();
             let id = state.store.insert_seed(r, now)?;
-            (
-                id,
-                state.return_events(self.shared.config.shop_id, id, &["return.created"]),
-            )
+            let shop_id = self.shared.config.shop_id;
+            let mut events = state.return_events(shop_id, id, &["return.created"]);
+            events.extend(state.label_events(shop_id, id, "label.created"));
+            (id, events)
         };
         self.shared.send(events.1);
         Ok(events.0)
@@ -451,6 +399,27 @@ impl LoopSim {
                 return false;
             }
             actions::transition(&self.shared, &mut sim, id, state)
+        };
+        self.shared.send(events);
+        true
+    }
+
+    /// Moves every label of return `id` to `status` (e.g. `in_transit`,
+    /// `delivered`; spec §6.3), stamping `label_updated_at`, and sends
+    /// `label.updated` for each label. `false` when there is no such return
+    /// or it has no label (see the [module docs](self#webhooks)).
+    pub fn set_label_status(&self, id: u64, status: &str) -> bool {
+        let events = {
+            let mut state = lock(&self.shared.state);
+            let now = state.now();
+            let changed = state
+                .store
+                .modify(id, |r| labels::set_status(r, status, now))
+                .unwrap_or(false);
+            if !changed {
+                return false;
+            }
+            state.label_events(self.shared.config.shop_id, id, "label.updated")
         };
         self.shared.send(events);
         true
@@ -489,6 +458,7 @@ impl LoopSim {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn the_simulator_can_be_shared_across_tasks() {
