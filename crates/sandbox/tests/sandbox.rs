@@ -471,3 +471,85 @@ async fn tighter_rate_limits_apply_per_vendor() {
     assert_eq!(second["error_code"], "RateLimit");
     sandbox.shutdown().await.unwrap();
 }
+
+/// The binary prints its connection info, serves, and exits cleanly on
+/// SIGTERM.
+#[cfg(unix)]
+#[tokio::test]
+async fn binary_serves_until_terminated() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+
+    /// Kills the child if the test fails before it exits.
+    struct Reaped(std::process::Child);
+    impl Drop for Reaped {
+        fn drop(&mut self) {
+            if matches!(self.0.try_wait(), Ok(None)) {
+                let _ = self.0.kill();
+                let _ = self.0.wait();
+            }
+        }
+    }
+
+    let mut child = Reaped(
+        Command::new(env!("CARGO_BIN_EXE_sandbox"))
+            .args(["--seed", "1", "--returns", "5", "--json"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the binary starts"),
+    );
+    let stdout = child.0.stdout.take().expect("piped stdout");
+    let info: Value = tokio::task::spawn_blocking(move || {
+        // Pretty-printed JSON: the document ends with a lone closing brace.
+        let mut text = String::new();
+        for line in BufReader::new(stdout).lines() {
+            let line = line.expect("readable stdout");
+            let done = line == "}";
+            text.push_str(&line);
+            if done {
+                break;
+            }
+        }
+        serde_json::from_str(&text).expect("connection info is JSON")
+    })
+    .await
+    .unwrap();
+
+    let warehouses = client()
+        .get(format!(
+            "{}/warehouses",
+            info["cloudx"]["base_url"].as_str().unwrap()
+        ))
+        .bearer_auth(info["cloudx"]["client_secret"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(warehouses.status(), StatusCode::OK);
+    let list = client()
+        .get(format!(
+            "{}/warehouse/return/list",
+            info["loop"]["base_url"].as_str().unwrap()
+        ))
+        .header("X-Authorization", info["loop"]["api_key"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(list.status(), StatusCode::OK);
+
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.0.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(killed.success());
+    let mut exit = None;
+    for _ in 0..1_000 {
+        exit = child.0.try_wait().expect("waitable child");
+        if exit.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let status = exit.expect("the binary exits within 10 s of SIGTERM");
+    assert!(status.success(), "exit status {status}");
+}
