@@ -13,10 +13,10 @@ use super::config::{CartroverConfig, WmsShipMethod};
 use super::decimal::Decimal;
 use super::listing::{DateRange, Paging};
 use super::order::{
-    Dispatch, Includes, ListFilter, Order, OrderError, OrderStatus, RejectedOrder, RenderContext,
-    Shipment, parse_create, text,
+    Dispatch, Includes, ListFilter, Order, OrderError, OrderJson, OrderStatus, RejectedOrder,
+    RenderContext, Shipment, Variant, parse_create, text,
 };
-use super::wire::{ApiError, Success};
+use super::wire::{ApiError, Success, to_json_bytes};
 
 /// `error_code` of orders held for an unmapped ship code.
 const UNMAPPED_SHIP_CODE: &str = "UnmappedShipMethod";
@@ -92,13 +92,25 @@ impl Merchant {
             .as_deref()
     }
 
-    fn render<T>(&self, order: &Order, render: impl FnOnce(&Order, &RenderContext<'_>) -> T) -> T {
+    /// Runs `render` with `order` in the given variant.
+    fn render<T>(
+        &self,
+        order: &Order,
+        variant: Variant,
+        includes: Includes,
+        render: impl FnOnce(&OrderJson<'_>) -> T,
+    ) -> T {
         let aliases = |sku: &str| self.catalog.aliases_json(sku);
         let context = RenderContext {
             working_ship_code: self.mapped_code(order),
             aliases: &aliases,
         };
-        render(order, &context)
+        render(&OrderJson {
+            order,
+            variant,
+            includes,
+            context: &context,
+        })
     }
 }
 
@@ -118,10 +130,11 @@ pub(crate) enum CreateFailure {
     },
 }
 
-/// One page of a list and the total number of matching rows.
+/// One page of a list (a serialized JSON array) and the total number of
+/// matching rows.
 #[derive(Clone, Debug)]
 pub(crate) struct Listed {
-    pub(crate) rows: Vec<Value>,
+    pub(crate) rows_json: Vec<u8>,
     pub(crate) total: usize,
 }
 
@@ -295,8 +308,8 @@ impl State {
     ) -> Result<Success, ApiError> {
         let merchant = self.merchant(pk)?;
         let order = merchant.order(cust_ref)?;
-        let view = merchant.render(order, |order, context| order.render_view(includes, context));
-        Ok(Success::Response(view))
+        let view = merchant.render(order, Variant::View, includes, |json| to_json_bytes(json))?;
+        Ok(Success::Rendered(view))
     }
 
     /// E4.
@@ -329,17 +342,28 @@ impl State {
                 && source.is_none_or(|source| *source == order.order_source)
                 && range.contains(filter.filter_date(order))
         });
-        let mut rows = Vec::new();
+        let mut page = Vec::new();
         let mut total = 0;
         for order in matching {
-            if total >= paging.offset() && rows.len() < paging.limit {
-                rows.push(merchant.render(order, |order, context| {
-                    order.render_list_item(includes, context)
-                }));
+            if total >= paging.offset() && page.len() < paging.limit {
+                page.push(order);
             }
             total += 1;
         }
-        Ok(Listed { rows, total })
+        let mut rows_json = Vec::with_capacity(page.len() * 2048 + 2);
+        rows_json.push(b'[');
+        for (index, order) in page.into_iter().enumerate() {
+            if index > 0 {
+                rows_json.push(b',');
+            }
+            merchant.render(order, Variant::List, includes, |json| {
+                serde_json::to_writer(&mut rows_json, json).map_err(|error| {
+                    ApiError::failure(format!("Could not render the response: {error}"))
+                })
+            })?;
+        }
+        rows_json.push(b']');
+        Ok(Listed { rows_json, total })
     }
 
     /// Every order of every merchant in list shape, oldest first.
@@ -349,8 +373,8 @@ impl State {
             .values()
             .flat_map(|merchant| {
                 merchant.orders.iter().map(move |order| {
-                    let row = merchant.render(order, |order, context| {
-                        order.render_list_item(Includes::all(), context)
+                    let row = merchant.render(order, Variant::List, Includes::all(), |json| {
+                        serde_json::to_value(json).unwrap_or(Value::Null)
                     });
                     (order.record_no, row)
                 })
@@ -614,8 +638,9 @@ impl State {
     ) -> Result<Listed, ApiError> {
         let paging = Paging::from_query(query)?;
         let catalog = &self.merchant(pk)?.catalog;
+        let rows = catalog.inventory_page(paging.offset(), paging.limit);
         Ok(Listed {
-            rows: catalog.inventory_page(paging.offset(), paging.limit),
+            rows_json: to_json_bytes(&rows)?,
             total: catalog.inventory_len(),
         })
     }

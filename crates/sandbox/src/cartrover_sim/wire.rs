@@ -87,6 +87,9 @@ impl fmt::Display for ApiError {
 pub(crate) enum Success {
     /// `{"success_code": true, "response": …}` — most endpoints.
     Response(Value),
+    /// As [`Success::Response`], with the `response` already serialized
+    /// (orders are serialized straight from the store).
+    Rendered(Vec<u8>),
     /// `{"success_code": true}` — update (E7), ship-method mapping (E15),
     /// inventory write (E18).
     Bare,
@@ -95,12 +98,19 @@ pub(crate) enum Success {
     TopLevel(Map<String, Value>),
 }
 
-/// A finished answer: HTTP status, JSON body and extra headers.
+/// A finished answer: HTTP status, serialized JSON body and extra headers.
 #[derive(Debug)]
 pub(crate) struct Reply {
     status: StatusCode,
-    body: Value,
+    body: Vec<u8>,
     headers: Vec<(HeaderName, HeaderValue)>,
+}
+
+/// Serializes a response payload; failing is a simulator bug, answered as a
+/// `Failure` rather than a panic.
+pub(crate) fn to_json_bytes(value: &impl serde::Serialize) -> Result<Vec<u8>, ApiError> {
+    serde_json::to_vec(value)
+        .map_err(|error| ApiError::failure(format!("Could not render the response: {error}")))
 }
 
 impl Reply {
@@ -108,6 +118,17 @@ impl Reply {
     pub(crate) fn success(success: Success) -> Self {
         let body = match success {
             Success::Response(response) => json!({ "success_code": true, "response": response }),
+            Success::Rendered(response) => {
+                let mut body = Vec::with_capacity(response.len() + 40);
+                body.extend_from_slice(br#"{"success_code":true,"response":"#);
+                body.extend_from_slice(&response);
+                body.push(b'}');
+                return Self {
+                    status: StatusCode::OK,
+                    body,
+                    headers: Vec::new(),
+                };
+            }
             Success::Bare => json!({ "success_code": true }),
             Success::TopLevel(mut fields) => {
                 fields.insert("success_code".to_owned(), Value::Bool(true));
@@ -149,7 +170,7 @@ impl Reply {
     fn with_status(status: StatusCode, body: Value) -> Self {
         Self {
             status,
-            body,
+            body: serde_json::to_vec(&body).unwrap_or_else(|_| b"{}".to_vec()),
             headers: Vec::new(),
         }
     }
@@ -157,8 +178,7 @@ impl Reply {
 
 impl IntoResponse for Reply {
     fn into_response(self) -> Response {
-        let bytes = serde_json::to_vec(&self.body).unwrap_or_else(|_| b"{}".to_vec());
-        let mut response = (self.status, bytes).into_response();
+        let mut response = (self.status, self.body).into_response();
         let headers = response.headers_mut();
         headers.insert(
             header::CONTENT_TYPE,

@@ -8,7 +8,7 @@ mod shipment;
 
 pub(crate) use create::{Draft, RejectedOrder, parse_create, text};
 pub(crate) use filter::ListFilter;
-pub(crate) use render::{Includes, RenderContext};
+pub(crate) use render::{Includes, OrderJson, RenderContext, Variant};
 pub(crate) use shipment::{Dispatch, Shipment};
 
 use serde_json::{Map, Value};

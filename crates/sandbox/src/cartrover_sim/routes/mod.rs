@@ -119,7 +119,7 @@ fn listed(
 ) -> (Result<Success, ApiError>, Option<u64>) {
     match result {
         Ok(listed) => (
-            Ok(Success::Response(Value::Array(listed.rows))),
+            Ok(Success::Rendered(listed.rows_json)),
             Some(listed.total as u64),
         ),
         Err(error) => (Err(error), None),
