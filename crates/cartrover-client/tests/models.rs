@@ -38,6 +38,8 @@ fn order_view_decodes_string_numbers_flags_nulls_and_capital_description() {
     assert_eq!(order.bill_to.last_name.as_deref(), Some("Lee"));
     assert_eq!(order.grand_total, dec("25.33"));
     assert_eq!(order.sending_canceled, Some(false));
+    assert_eq!(order.gift_wrap, Some(false));
+    assert_eq!(order.balance, dec("0.00"));
     assert_eq!(
         order.created_date_time,
         Some(datetime!(2024-05-01 12:00:00 UTC))

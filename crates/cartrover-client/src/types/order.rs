@@ -24,6 +24,12 @@ pub struct Order {
     /// Full order / PO number.
     #[serde(default, deserialize_with = "lenient::string::deserialize")]
     pub cust_po_no: Option<String>,
+    /// The key before CartRover shortened or changed it (list rows).
+    #[serde(default, deserialize_with = "lenient::string::deserialize")]
+    pub cust_ref_original: Option<String>,
+    /// The order number before CartRover changed it (list rows).
+    #[serde(default, deserialize_with = "lenient::string::deserialize")]
+    pub cust_po_no_original: Option<String>,
     /// Status. Present in list rows; the view omits it (use the status read, E4).
     #[serde(default)]
     pub order_status: Option<OrderStatus>,
@@ -48,9 +54,18 @@ pub struct Order {
     /// Ship code after mapping to the warehouse (meaning unconfirmed, §13 Q9).
     #[serde(default, deserialize_with = "lenient::string::deserialize")]
     pub working_ship_code: Option<String>,
+    /// Description of the cart ship code.
+    #[serde(default)]
+    pub ship_code_description: Option<String>,
     /// Carrier.
     #[serde(default)]
     pub carrier: Option<String>,
+    /// Gift message.
+    #[serde(default)]
+    pub gift_message: Option<String>,
+    /// Gift wrap.
+    #[serde(default, with = "lenient::yes_no")]
+    pub gift_wrap: Option<bool>,
     /// Shipping instructions.
     #[serde(default)]
     pub shipping_instructions: Option<String>,
@@ -69,9 +84,15 @@ pub struct Order {
     /// Grand total.
     #[serde(default, with = "lenient::decimal")]
     pub grand_total: Option<Decimal>,
+    /// Not used by CartRover (usually 0).
+    #[serde(default, with = "lenient::decimal")]
+    pub balance: Option<Decimal>,
     /// Currency code.
     #[serde(default)]
     pub currency_code: Option<String>,
+    /// Promotion code.
+    #[serde(default)]
+    pub promo_code: Option<String>,
     /// When the order was created in CartRover.
     #[serde(default, with = "lenient::dates::timestamp")]
     pub created_date_time: Option<OffsetDateTime>,
