@@ -208,7 +208,7 @@ impl fmt::Debug for LoopSim {
 }
 
 /// State shared by the simulator handle, the router and the middleware.
-pub(crate) struct Shared {
+struct Shared {
     config: LoopConfig,
     state: Mutex<State>,
     limiter: Option<Mutex<RateWindow>>,
