@@ -1014,3 +1014,21 @@ async fn seeding_reports_bad_input() {
     );
     h.stop().await;
 }
+
+#[tokio::test]
+async fn path_parameters_are_percent_decoded_and_static_names_stay_order_refs() {
+    let h = Harness::unlimited().await;
+    // An order whose cust_ref collides with a static path segment.
+    h.sim.insert_order(order("batch"));
+    let view = send(h.cart(Method::GET, "/v1/cart/orders/batch")).await;
+    assert_eq!(view.assert_success()["cust_ref"], "batch");
+    // SKUs with `/`, `+`, space and `#` travel percent-encoded.
+    let sku = "A/B+C D#1";
+    h.sim.set_inventory(sku, 4);
+    let item = send(h.merchant(Method::GET, "/v1/merchant/inventory/A%2FB%2BC%20D%231")).await;
+    assert_eq!(item.assert_success()["sku"], sku);
+    assert_eq!(item.assert_success()["qty_on_hand"], "4");
+    let product = send(h.merchant(Method::GET, "/v1/merchant/product/A%2FB%2BC%20D%231")).await;
+    assert_eq!(product.assert_success()["name"], sku);
+    h.stop().await;
+}
