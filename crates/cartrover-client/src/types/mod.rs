@@ -21,9 +21,7 @@ pub use merchant::Merchant;
 pub use new_order::{NewOrder, NewOrderLine};
 pub use order::{Order, OrderLine, OrderStatusInfo};
 pub use product::{Product, ProductAlias};
-pub use query::{
-    DEFAULT_PAGE_SIZE, DateBound, MAX_PAGE_SIZE, OrderIncludes, OrderListQuery, Page, PageRequest,
-};
+pub use query::{DateBound, MAX_PAGE_SIZE, OrderIncludes, OrderListQuery, Page, PageRequest};
 pub(crate) use results::CancelBody;
 pub use results::{BatchCreateResult, BatchCreated, BatchFailure, Canceled, CreatedOrder};
 pub use ship_method::{CartShipMethod, ShipMethodMapping, WmsShipMethod};

@@ -10,9 +10,6 @@ use crate::types::{OrderListFilter, OrderSource};
 /// clamps to it, so that a short page reliably means the last one.
 pub const MAX_PAGE_SIZE: u32 = 100;
 
-/// CartRover's default page size.
-pub const DEFAULT_PAGE_SIZE: u32 = 20;
-
 /// The optional `include_*` flags of the order view and list (sent as `Y`/`N`;
 /// observed in a third-party client, spec §5.3). Unset flags are not sent.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -84,7 +81,8 @@ impl From<OffsetDateTime> for DateBound {
 }
 
 /// Which page of a list to read: `limit` rows (1 to [`MAX_PAGE_SIZE`]) from
-/// the 1-based `page`.
+/// the 1-based `page`. The default is the first page of 100 rows (CartRover's
+/// own default of 20 only costs more calls).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PageRequest {
     limit: u32,
