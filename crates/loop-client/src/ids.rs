@@ -240,4 +240,15 @@ mod tests {
         assert!(serde_json::from_str::<ReturnId>("1.5").is_err());
         assert!(serde_json::from_str::<ReturnId>("true").is_err());
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_integer_id_reads_the_same_as_string_or_number(n in proptest::num::u64::ANY) {
+            let as_number: LineItemId = serde_json::from_str(&n.to_string()).unwrap();
+            let as_string: LineItemId = serde_json::from_str(&format!("\"{n}\"")).unwrap();
+            proptest::prop_assert_eq!(&as_number, &as_string);
+            let encoded = serde_json::to_string(&as_string).unwrap();
+            proptest::prop_assert_eq!(encoded, n.to_string());
+        }
+    }
 }

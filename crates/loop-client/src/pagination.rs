@@ -136,6 +136,8 @@ pub(crate) fn returns_stream<'a, A: LoopApi + ?Sized>(
         query: ListReturnsQuery,
         seen: HashSet<String>,
         done: bool,
+        // A bad next link is reported after the page that carried it.
+        pending_error: Option<Error>,
     }
     let mut seen = HashSet::new();
     if let Some(cursor) = query.current_cursor() {
@@ -145,15 +147,23 @@ pub(crate) fn returns_stream<'a, A: LoopApi + ?Sized>(
         query,
         seen,
         done: false,
+        pending_error: None,
     };
     stream::try_unfold(start, move |mut state| async move {
+        if let Some(error) = state.pending_error.take() {
+            return Err(error);
+        }
         if state.done {
-            return Ok::<_, Error>(None);
+            return Ok(None);
         }
         let page = api.list_returns_page(&state.query).await?;
-        match page.next_cursor()? {
-            Some(_) if page.returns.is_empty() => state.done = true,
-            Some(cursor) if !state.seen.insert(cursor.clone()) => {
+        match page.next_cursor() {
+            Err(error) => {
+                state.pending_error = Some(error);
+                state.done = true;
+            }
+            Ok(Some(_)) if page.returns.is_empty() => state.done = true,
+            Ok(Some(cursor)) if !state.seen.insert(cursor.clone()) => {
                 tracing::warn!(
                     vendor = "loop",
                     cursor = %cursor,
@@ -161,10 +171,10 @@ pub(crate) fn returns_stream<'a, A: LoopApi + ?Sized>(
                 );
                 state.done = true;
             }
-            Some(cursor) => state.query = state.query.cursor(cursor),
-            None => state.done = true,
+            Ok(Some(cursor)) => state.query = state.query.cursor(cursor),
+            Ok(None) => state.done = true,
         }
-        Ok::<_, Error>(Some((page.returns, state)))
+        Ok(Some((page.returns, state)))
     })
     .map_ok(|returns| stream::iter(returns.into_iter().map(Ok)))
     .try_flatten()
@@ -233,5 +243,89 @@ mod tests {
     fn a_next_page_url_without_cursor_is_an_error() {
         let page = ReturnsPage::new(Vec::new(), Some("https://a/list?page=2".into()));
         assert!(matches!(page.next_cursor(), Err(Error::Pagination { .. })));
+    }
+
+    /// Serves canned pages in order and records the cursor of each request.
+    struct Pages {
+        pages: std::sync::Mutex<Vec<ReturnsPage>>,
+        cursors: std::sync::Mutex<Vec<Option<String>>>,
+    }
+
+    impl Pages {
+        fn new(pages: Vec<ReturnsPage>) -> Self {
+            Self {
+                pages: std::sync::Mutex::new(pages.into_iter().rev().collect()),
+                cursors: std::sync::Mutex::new(Vec::new()),
+            }
+        }
+    }
+
+    #[async_trait::async_trait]
+    impl LoopApi for Pages {
+        async fn list_returns_page(&self, query: &ListReturnsQuery) -> Result<ReturnsPage, Error> {
+            self.cursors
+                .lock()
+                .unwrap()
+                .push(query.current_cursor().map(str::to_owned));
+            Ok(self.pages.lock().unwrap().pop().expect("no more pages"))
+        }
+    }
+
+    fn ret(id: &str) -> Return {
+        Return {
+            id: ReturnId::new(id),
+            ..Return::default()
+        }
+    }
+
+    fn next(cursor: &str) -> Option<String> {
+        Some(format!(
+            "https://api.loopreturns.com/api/v1/warehouse/return/list?cursor={cursor}"
+        ))
+    }
+
+    #[tokio::test]
+    async fn an_empty_page_ends_the_stream_whatever_it_links_to() {
+        let api = Pages::new(vec![
+            ReturnsPage::new(vec![ret("1")], next("a")),
+            ReturnsPage::new(Vec::new(), next("b")),
+        ]);
+        let dynamic: &dyn LoopApi = &api;
+        let ids: Vec<ReturnId> = dynamic
+            .returns_stream(ListReturnsQuery::new())
+            .map_ok(|r| r.id)
+            .try_collect()
+            .await
+            .unwrap();
+        assert_eq!(ids, vec![ReturnId::new("1")]);
+        assert_eq!(
+            *api.cursors.lock().unwrap(),
+            vec![None, Some("a".to_owned())]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_starting_cursor_counts_as_already_followed() {
+        let api = Pages::new(vec![ReturnsPage::new(vec![ret("9")], next("start"))]);
+        let ids: Vec<ReturnId> = api
+            .returns_stream(ListReturnsQuery::new().cursor("start"))
+            .map_ok(|r| r.id)
+            .try_collect()
+            .await
+            .unwrap();
+        assert_eq!(ids, vec![ReturnId::new("9")]);
+    }
+
+    #[tokio::test]
+    async fn a_link_without_cursor_surfaces_as_an_error_after_the_page() {
+        let api = Pages::new(vec![ReturnsPage::new(
+            vec![ret("1")],
+            Some("https://api.loopreturns.com/api/v1/warehouse/return/list?page=2".into()),
+        )]);
+        let results: Vec<Result<Return, Error>> =
+            api.returns_stream(ListReturnsQuery::new()).collect().await;
+        assert_eq!(results.len(), 2);
+        assert_eq!(results[0].as_ref().unwrap().id, ReturnId::new("1"));
+        assert!(matches!(results[1], Err(Error::Pagination { .. })));
     }
 }

@@ -217,4 +217,18 @@ mod tests {
         assert_eq!(format_query_time(at), "2025-03-07T10:02:11.500Z");
         assert_eq!(format_inspection_time(at), "2025-03-07 10:02:11");
     }
+
+    proptest::proptest! {
+        #[test]
+        fn every_request_format_reads_back(seconds in 0i64..4_102_444_800, millis in 0u16..1000) {
+            let at = OffsetDateTime::from_unix_timestamp(seconds).unwrap()
+                + time::Duration::milliseconds(i64::from(millis));
+            proptest::prop_assert_eq!(parse_timestamp(&format_query_time(at)).unwrap(), at);
+            let whole_seconds = at.replace_millisecond(0).unwrap();
+            proptest::prop_assert_eq!(
+                parse_timestamp(&format_inspection_time(at)).unwrap(),
+                whole_seconds
+            );
+        }
+    }
 }

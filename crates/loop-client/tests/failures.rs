@@ -94,6 +94,7 @@ async fn validation_422_names_the_parameter() {
 
 #[tokio::test(start_paused = true)]
 async fn throttled_calls_are_retried_after_backoff() {
+    // Loop documents no Retry-After: the transport backs off with jitter.
     let server = server().await;
     loop_mock("GET", "/warehouse/return/list")
         .respond_with(ResponseTemplate::new(429))
@@ -107,11 +108,33 @@ async fn throttled_calls_are_retried_after_backoff() {
         .mount(&server)
         .await;
 
-    let started = tokio::time::Instant::now();
     let page = client(&server).list_returns_page(&list()).await.unwrap();
     assert_eq!(page.returns.len(), 1);
-    // Two backoffs happened (on the paused clock).
-    assert!(started.elapsed() > std::time::Duration::ZERO);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_retry_after_header_is_honoured_if_loop_ever_sends_one() {
+    let server = server().await;
+    loop_mock("GET", "/warehouse/return/list")
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "7"))
+        .up_to_n_times(2)
+        .expect(2)
+        .mount(&server)
+        .await;
+    loop_mock("GET", "/warehouse/return/list")
+        .respond_with(json(200, fixture!("returns_page_3.json")))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let started = tokio::time::Instant::now();
+    client(&server).list_returns_page(&list()).await.unwrap();
+    // Two waits of 7 s each, on the paused clock.
+    assert!(
+        started.elapsed() >= std::time::Duration::from_secs(14),
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 #[tokio::test(start_paused = true)]
