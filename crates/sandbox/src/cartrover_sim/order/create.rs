@@ -55,31 +55,53 @@ const ADDRESS_PARTS: [&str; 13] = [
     "phone",
     "e_mail",
 ];
-/// Header fields that come back as `null` when they were not sent, so that
-/// responses look like the vendor's (every column present).
-const NULLABLE_HEADER: [&str; 22] = [
-    "cust_po_no",
-    "customer_id",
-    "ship_company",
-    "ship_first_name",
-    "ship_last_name",
-    "ship_address_2",
-    "ship_phone",
-    "ship_e_mail",
-    "cust_company",
-    "cust_first_name",
-    "cust_last_name",
-    "cust_address_1",
-    "cust_city",
-    "cust_state",
-    "cust_zip",
-    "cust_country",
-    "ship_code",
-    "carrier",
-    "shipping_instructions",
-    "gift_message",
-    "currency_code",
-    "promo_code",
+/// Header fields every order shows, with the value shown when the request
+/// did not send one (`None`: `null`), so responses carry every column like
+/// the vendor's. Applied when rendering, which keeps stored orders small.
+pub(crate) const HEADER_DEFAULTS: [(&str, Option<&str>); 29] = [
+    ("cust_po_no", None),
+    ("customer_id", None),
+    ("ship_company", None),
+    ("ship_first_name", None),
+    ("ship_last_name", None),
+    ("ship_address_2", None),
+    ("ship_phone", None),
+    ("ship_e_mail", None),
+    ("cust_company", None),
+    ("cust_first_name", None),
+    ("cust_last_name", None),
+    ("cust_address_1", None),
+    ("cust_city", None),
+    ("cust_state", None),
+    ("cust_zip", None),
+    ("cust_country", None),
+    ("ship_code", None),
+    ("carrier", None),
+    ("shipping_instructions", None),
+    ("gift_message", None),
+    ("currency_code", None),
+    ("promo_code", None),
+    ("sub_total", Some("0.00")),
+    ("order_discount", Some("0.00")),
+    ("shipping_handling", Some("0.00")),
+    ("sales_tax", Some("0.00")),
+    ("grand_total", Some("0.00")),
+    ("balance", Some("0.00")),
+    ("gift_wrap", Some("N")),
+];
+/// Line fields every line shows, as [`HEADER_DEFAULTS`] for the header.
+pub(crate) const LINE_DEFAULTS: [(&str, Option<&str>); 11] = [
+    ("price", Some("0.0000")),
+    ("extended_amount", Some("0.00")),
+    ("discount", Some("0.00")),
+    ("addl_discount", Some("0.00")),
+    ("tax", Some("0.00")),
+    ("shipping_surcharge", Some("0.00")),
+    ("Description", None),
+    ("lot_number", None),
+    ("line_item_id", None),
+    ("line_comment", None),
+    ("line_location", None),
 ];
 /// Fields that name the customer; at least one is required.
 const NAME_FIELDS: [&str; 6] = [
@@ -304,19 +326,6 @@ fn header_fields(object: &Map<String, Value>) -> Map<String, Value> {
             }
         }
     }
-    for name in NULLABLE_HEADER {
-        fields.entry(name).or_insert(Value::Null);
-    }
-    for name in HEADER_MONEY.iter().filter(|name| **name != "tax") {
-        fields
-            .entry(*name)
-            .or_insert_with(|| Value::String("0.00".to_owned()));
-    }
-    for name in ["sending_canceled", "on_hold", "gift_wrap"] {
-        fields
-            .entry(name)
-            .or_insert_with(|| Value::String("N".to_owned()));
-    }
     fields
 }
 
@@ -341,24 +350,6 @@ fn line(index: usize, item: &Map<String, Value>) -> Line {
     fields
         .entry("line_no")
         .or_insert_with(|| Value::String((index + 1).to_string()));
-    fields
-        .entry("price")
-        .or_insert_with(|| Value::String("0.0000".to_owned()));
-    for name in LINE_MONEY {
-        fields
-            .entry(name)
-            .or_insert_with(|| Value::String("0.00".to_owned()));
-    }
-    for name in [
-        "Description",
-        "lot_number",
-        "line_item_id",
-        "line_comment",
-        "line_location",
-    ] {
-        fields.entry(name).or_insert(Value::Null);
-    }
-    fields.insert("filtered_sku".to_owned(), Value::String("N".to_owned()));
     Line {
         sku: text(item.get("item")).unwrap_or_default(),
         quantity: item
@@ -427,17 +418,14 @@ mod tests {
     }
 
     #[test]
-    fn reformats_numbers_and_fills_defaults() {
+    fn reformats_numbers_and_fills_the_order_date() {
         let draft = parse_create(&minimal(), "Online Store", NOW, false).unwrap();
         assert_eq!(draft.cust_ref, "BL-1");
         assert_eq!(draft.order_source, "Online Store");
         assert_eq!(draft.fields["order_date"], "2024-05-01");
-        assert_eq!(draft.fields["sub_total"], "0.00");
-        assert_eq!(draft.fields["cust_po_no"], Value::Null);
         let line = &draft.lines[0].fields;
         assert_eq!(line["quantity"], "2");
         assert_eq!(line["price"], "4.4000");
-        assert_eq!(line["extended_amount"], "0.00");
         assert_eq!(line["line_no"], "1");
         assert_eq!(line["Description"], "Widget");
         assert!(!line.contains_key("description"));

@@ -7,6 +7,7 @@ mod render;
 mod shipment;
 
 pub(crate) use create::{Draft, RejectedOrder, parse_create, text};
+use create::{HEADER_DEFAULTS, LINE_DEFAULTS};
 pub(crate) use filter::ListFilter;
 pub(crate) use render::{Includes, OrderJson, RenderContext, Variant};
 pub(crate) use shipment::{Dispatch, Shipment};

@@ -11,7 +11,7 @@ use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
-use super::{Line, Order};
+use super::{HEADER_DEFAULTS, LINE_DEFAULTS, Line, Order};
 use crate::cartrover_sim::clock;
 
 /// The `include_*` query flags of E3/E5 (`Y`/`N`; `true`/`1` also read as yes
@@ -244,9 +244,15 @@ impl OrderJson<'_> {
 impl Serialize for OrderJson<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        for (name, value) in &self.order.fields {
+        let fields = &self.order.fields;
+        for (name, value) in fields {
             if !is_rendered_key(name) {
                 map.serialize_entry(name, value)?;
+            }
+        }
+        for (name, default) in HEADER_DEFAULTS {
+            if !fields.contains_key(name) {
+                map.serialize_entry(name, &default)?;
             }
         }
         for (name, value) in self.rendered_fields() {
@@ -291,10 +297,20 @@ impl Serialize for LineJson<'_> {
         let line = self.line;
         let mut map = serializer.serialize_map(None)?;
         for (name, value) in &line.fields {
-            if !matches!(name.as_str(), "alt_sku" | "extra_fields" | "aliases") {
+            if !matches!(
+                name.as_str(),
+                "alt_sku" | "extra_fields" | "aliases" | "filtered_sku"
+            ) {
                 map.serialize_entry(name, value)?;
             }
         }
+        for (name, default) in LINE_DEFAULTS {
+            if !line.fields.contains_key(name) {
+                map.serialize_entry(name, &default)?;
+            }
+        }
+        // The simulator never filters lines out.
+        map.serialize_entry("filtered_sku", "N")?;
         if self.lines.view {
             map.serialize_entry("alt_sku", &())?;
         }
@@ -411,6 +427,13 @@ mod tests {
         assert_eq!(view["items"][0]["alt_sku"], Value::Null);
         assert!(view.get("extra_fields").is_none());
         assert_eq!(view["po_number"], Value::Null);
+        assert_eq!(view["cust_po_no"], Value::Null);
+        assert_eq!(view["sub_total"], "0.00");
+        assert_eq!(view["gift_wrap"], "N");
+        assert_eq!(view["items"][0]["extended_amount"], "0.00");
+        assert_eq!(view["items"][0]["price"], "0.0000");
+        assert_eq!(view["items"][0]["Description"], Value::Null);
+        assert_eq!(view["items"][0]["filtered_sku"], "N");
         let list: Value =
             serde_json::from_str(&rendered(Variant::List, Includes::default())).unwrap();
         assert_eq!(list["order_status"], "new");
