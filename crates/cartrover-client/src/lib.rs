@@ -129,5 +129,6 @@ pub use reply::{HITS_REMAINING_HEADER, PROCESS_ID_HEADER, Reply, TOTAL_RECORDS_H
 pub use types::*;
 pub use validate::{MissingFields, NAME_OR_COMPANY};
 
-/// Transport settings used by [`ClientBuilder`], re-exported for convenience.
-pub use http_transport::{RateLimit, RetryPolicy, Timeouts};
+/// Transport settings used by [`ClientBuilder`], and the request type of the
+/// `send_raw` escape hatch, re-exported for convenience.
+pub use http_transport::{RateLimit, Request, RetryPolicy, Timeouts};

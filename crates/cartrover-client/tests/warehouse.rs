@@ -3,7 +3,9 @@
 
 mod common;
 
-use cartrover_client::{MerchantApi, OrderApi, OrderListFilter, OrderListQuery, WarehouseApi};
+use cartrover_client::{
+    MerchantApi, OrderApi, OrderListFilter, OrderListQuery, Request, WarehouseApi,
+};
 use common::{NoQuery, WithoutHeader, expect, ok, warehouse};
 use wiremock::MockServer;
 use wiremock::matchers::header;
@@ -56,4 +58,37 @@ async fn acting_for_a_merchant_sends_x_merchant_pk_on_every_call() {
     acme.list_orders(&OrderListQuery::new(OrderListFilter::New))
         .await
         .unwrap();
+}
+
+#[tokio::test]
+async fn send_raw_reaches_unmodelled_endpoints_with_auth_and_the_envelope_check() {
+    let server = MockServer::start().await;
+    expect("GET", "/v1/wms/some/new/endpoint/a%2Fb")
+        .and(header("x-merchant-pk", "77"))
+        .respond_with(ok("cart_listall.json", "pid-raw"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    expect("GET", "/v1/wms/failing")
+        .respond_with(ok("error_invalid.json", "pid-raw-err"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = warehouse(&server);
+    let raw = client
+        .for_merchant("77")
+        .send_raw(
+            Request::get("/v1/wms/some/new/endpoint/{id}")
+                .path_param("a/b")
+                .operation("new_endpoint"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(raw.value["response"][0]["name"], "Amazon");
+    assert_eq!(raw.process_id.as_deref(), Some("pid-raw"));
+    let err = client
+        .send_raw(Request::get("/v1/wms/failing").operation("failing"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some(&cartrover_client::ErrorCode::Invalid));
 }

@@ -142,6 +142,11 @@ impl Core {
         }
     }
 
+    /// Any call, the whole (successful) envelope returned as raw JSON.
+    pub(crate) async fn call_raw(&self, request: Request) -> Result<Reply<serde_json::Value>> {
+        self.execute(request).await
+    }
+
     /// A call whose `response` member may be absent.
     pub(crate) async fn call_optional<T: DeserializeOwned>(
         &self,

@@ -36,6 +36,27 @@ impl MerchantClient {
         Self { core }
     }
 
+    /// Sends a request this crate does not model, with this client's
+    /// credentials, bucket, retries and envelope check, and returns the whole
+    /// successful answer (`success_code` included) as raw JSON.
+    ///
+    /// ```no_run
+    /// # async fn run(client: cartrover_client::MerchantClient) -> cartrover_client::Result<()> {
+    /// use cartrover_client::Request;
+    ///
+    /// let answer = client
+    ///     .send_raw(Request::get("/v1/merchant/orders/{cust_ref}").path_param("BL-1").operation("raw_order"))
+    ///     .await?;
+    /// println!("{}", answer.value["response"]["order_status"]);
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// As the typed calls: API, transport and decode errors.
+    pub async fn send_raw(&self, request: Request) -> Result<Reply<serde_json::Value>> {
+        self.core.call_raw(request).await
+    }
+
     /// The merchant this client acts for through `X-Merchant-Pk`, when it was
     /// made from Warehouse credentials.
     pub fn merchant_pk(&self) -> Option<&MerchantPk> {

@@ -31,6 +31,27 @@ impl WarehouseClient {
         Self { core }
     }
 
+    /// Sends a request this crate does not model, with this client's
+    /// credentials, bucket, retries and envelope check, and returns the whole
+    /// successful answer (`success_code` included) as raw JSON.
+    ///
+    /// ```no_run
+    /// # async fn run(client: cartrover_client::WarehouseClient) -> cartrover_client::Result<()> {
+    /// use cartrover_client::Request;
+    ///
+    /// let answer = client
+    ///     .send_raw(Request::get("/v1/merchant/orders/{cust_ref}").path_param("BL-1").operation("raw_order"))
+    ///     .await?;
+    /// println!("{}", answer.value["response"]["order_status"]);
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// As the typed calls: API, transport and decode errors.
+    pub async fn send_raw(&self, request: Request) -> Result<Reply<serde_json::Value>> {
+        self.core.call_raw(request).await
+    }
+
     /// A Merchant-level handle acting for `merchant_pk` with these
     /// credentials: every call carries `X-Merchant-Pk: <merchant_pk>`.
     /// It shares this client's pool and rate-limit bucket (CartRover counts
