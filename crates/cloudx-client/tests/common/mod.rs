@@ -60,14 +60,21 @@ impl Respond for Unexpected {
     }
 }
 
-/// A builder aimed at `server`'s `/v1`, with no timeouts (paused-time safe)
-/// and no client-side rate limit.
+/// A builder aimed at `server`'s `/v1`, safe under paused time: no timeouts,
+/// no client-side rate limit, and an HTTP client without the connection
+/// pool's idle timer (paused time would otherwise jump to that timer while a
+/// socket is busy and eat the retry policy's time budget).
 pub fn builder(server: &MockServer) -> CloudxClientBuilder {
+    let http = reqwest::Client::builder()
+        .pool_idle_timeout(None)
+        .build()
+        .expect("plain HTTP client");
     CloudxClient::builder()
         .base_url(format!("{}/v1", server.uri()))
         .client_secret(SECRET)
         .timeouts(Timeouts::none())
         .rate_limit(RateLimit::Unlimited)
+        .http_client(http)
 }
 
 /// The default test client for `server`.
