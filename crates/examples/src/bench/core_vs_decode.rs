@@ -1,0 +1,153 @@
+//! Measure 1: `returns-core` planning and evaluation against merely decoding
+//! the same returns from Loop-shaped JSON.
+//!
+//! The two are timed chunk by chunk, alternately (decode first in even
+//! chunks, core first in odd ones), so both see the same machine noise; the
+//! ratio of their totals over a pass is the measure, and the median pass is
+//! reported.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use returns_core::{evaluate_receipt, plan_asns};
+
+use super::fixture::{CoreCase, Fixture};
+use super::report::Row;
+use super::stats::{human, median, ratio};
+
+/// Returns timed together before switching to the other side.
+const CHUNK: usize = 1_000;
+
+/// The bar of the issue: core time / decode time.
+pub const BAR: f64 = 0.25;
+
+/// Time of one pass, per side.
+#[derive(Debug, Default, Clone, Copy)]
+struct Pass {
+    decode: Duration,
+    convert: Duration,
+    core: Duration,
+}
+
+/// Decodes each body as a Loop return; the drop of the decoded returns is
+/// part of the cost.
+pub fn decode(bodies: &[Vec<u8>]) -> Vec<loop_client::Return> {
+    bodies
+        .iter()
+        .filter_map(|body| serde_json::from_slice::<loop_client::Return>(body).ok())
+        .collect()
+}
+
+/// Plans the ASNs of each return and evaluates its receipt; returns how many
+/// decisions were made (so nothing is optimised away).
+pub fn plan_and_evaluate(fixture: &Fixture, cases: &[CoreCase]) -> usize {
+    let mut decided = 0;
+    for case in cases {
+        let Ok(plan) = plan_asns(&case.ret, &fixture.settings) else {
+            continue;
+        };
+        let decision = evaluate_receipt(
+            plan.drafts(),
+            &case.observations,
+            &fixture.settings.receipt_criteria,
+            case.ret.created_at,
+            fixture.now,
+        );
+        black_box(&decision);
+        decided += 1;
+    }
+    decided
+}
+
+fn convert(returns: &[loop_client::Return]) -> usize {
+    returns
+        .iter()
+        .filter_map(|ret| loop_client::conversion::to_core_return(ret).ok())
+        .map(|ret| black_box(ret).lines.len())
+        .sum()
+}
+
+fn one_pass(fixture: &Fixture) -> Pass {
+    let mut pass = Pass::default();
+    let chunks = fixture
+        .bodies
+        .chunks(CHUNK)
+        .zip(fixture.cases.chunks(CHUNK));
+    for (index, (bodies, cases)) in chunks.enumerate() {
+        let time_decode = |pass: &mut Pass| {
+            let started = Instant::now();
+            let decoded = black_box(decode(bodies));
+            pass.decode += started.elapsed();
+            let started = Instant::now();
+            black_box(convert(&decoded));
+            pass.convert += started.elapsed();
+            let started = Instant::now();
+            drop(decoded);
+            pass.decode += started.elapsed();
+        };
+        let time_core = |pass: &mut Pass| {
+            let started = Instant::now();
+            black_box(plan_and_evaluate(fixture, cases));
+            pass.core += started.elapsed();
+        };
+        if index.is_multiple_of(2) {
+            time_decode(&mut pass);
+            time_core(&mut pass);
+        } else {
+            time_core(&mut pass);
+            time_decode(&mut pass);
+        }
+    }
+    pass
+}
+
+/// Runs `passes` passes over the fixture (after one untimed warm-up pass)
+/// and reports the median.
+pub fn run(fixture: &Fixture, passes: usize) -> Vec<Row> {
+    let count = fixture.bodies.len().max(1) as f64;
+    one_pass(fixture);
+    let passes: Vec<Pass> = (0..passes.max(1)).map(|_| one_pass(fixture)).collect();
+    let per_return = |pick: fn(&Pass) -> Duration| {
+        median(
+            &passes
+                .iter()
+                .map(|p| pick(p).as_nanos() as f64 / count)
+                .collect::<Vec<_>>(),
+        )
+    };
+    let core_ratio = median(
+        &passes
+            .iter()
+            .map(|p| ratio(p.core.as_nanos() as f64, p.decode.as_nanos() as f64))
+            .collect::<Vec<_>>(),
+    );
+    let convert_ratio = median(
+        &passes
+            .iter()
+            .map(|p| ratio(p.convert.as_nanos() as f64, p.decode.as_nanos() as f64))
+            .collect::<Vec<_>>(),
+    );
+    let n = fixture.bodies.len();
+    vec![
+        Row::at_most(
+            format!("1. core plan+evaluate / Loop JSON decode ({n} returns)"),
+            core_ratio,
+            BAR,
+        ),
+        Row::info(
+            "   core plan+evaluate, per return",
+            human(per_return(|p| p.core)),
+        ),
+        Row::info(
+            "   Loop JSON decode (serde_json), per return",
+            human(per_return(|p| p.decode)),
+        ),
+        Row::info(
+            "   Loop -> core conversion / decode",
+            format!(
+                "{convert_ratio:.3} ({} per return)",
+                human(per_return(|p| p.convert))
+            ),
+        ),
+    ]
+}

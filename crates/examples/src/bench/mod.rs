@@ -1,0 +1,21 @@
+//! The benchmark suite behind the `bench` binary: each measure compares two
+//! things in the same run, because on a shared, noisy machine ratios hold
+//! and absolute times do not.
+//!
+//! | measure | module |
+//! |---|---|
+//! | 1. core planning + evaluation vs JSON decoding | [`core_vs_decode`] |
+//! | 2. typed clients vs raw `reqwest` + `serde_json` | [`overhead`] |
+//! | 3. achieved vs allowed rate under a vendor limit | [`rate`] |
+//! | 4. peak RSS streaming 100,000 vs 10,000 returns | [`memory`] |
+
+pub mod cli;
+pub mod core_vs_decode;
+pub mod counting;
+pub mod error;
+pub mod fixture;
+pub mod memory;
+pub mod overhead;
+pub mod rate;
+pub mod report;
+pub mod stats;

@@ -1,0 +1,435 @@
+//! Measure 2: each typed client against a hand-written `reqwest` +
+//! `serde_json` call of the same endpoint on the same sandbox, with every
+//! rate limit off.
+//!
+//! Both sides share one `reqwest::Client` (one connection pool), and alternate
+//! round by round so that both see the same machine noise. The raw side
+//! decodes into `serde_json::Value`: what a person writes by hand when no
+//! typed model is at hand. Sequential calls compare the median latency per
+//! call; concurrent calls (64 in flight) compare the median wall time of a
+//! batch.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use cartrover_client::{CartClient, CustRef, OrderApi};
+use cloudx_client::{CloudxApi, CloudxClient, CreateOutcome, NewReceivingTicket, TicketId};
+use futures::{StreamExt, TryStreamExt, stream};
+use loop_client::{ListReturnsQuery, LoopClient, RateLimit, ReturnId, ReturnLookup};
+use returns_core::plan_asns;
+use sandbox::scenario::ScenarioConfig;
+use sandbox::{Sandbox, SandboxConfig};
+use serde_json::Value;
+use time::OffsetDateTime;
+
+use super::error::BenchError;
+use super::fixture::{NOW, SEED, WAREHOUSE};
+use super::report::Row;
+use super::stats::{human, median_nanos, ratio};
+
+/// The bar of the issue: typed / raw at the median.
+pub const BAR: f64 = 1.10;
+
+/// Calls kept in flight in the concurrent runs.
+pub const CONCURRENCY: usize = 64;
+
+/// Returns on one list page (Loop's default page size).
+const PAGE_SIZE: u32 = 100;
+
+/// How much to measure.
+#[derive(Debug, Clone, Copy)]
+pub struct Effort {
+    /// Rounds of each mode, sides alternating.
+    pub rounds: usize,
+    /// Sequential calls per side per round.
+    pub sequential_calls: usize,
+    /// Calls per side per round in the concurrent mode.
+    pub concurrent_calls: usize,
+}
+
+impl Effort {
+    /// The effort of the full run.
+    pub const FULL: Effort = Effort {
+        rounds: 20,
+        sequential_calls: 25,
+        concurrent_calls: 4 * CONCURRENCY,
+    };
+
+    /// A quick run for trying the harness out.
+    pub const QUICK: Effort = Effort {
+        rounds: 4,
+        sequential_calls: 10,
+        concurrent_calls: CONCURRENCY,
+    };
+}
+
+/// The endpoints compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Endpoint {
+    LoopDetails,
+    LoopListPage,
+    CloudxTicket,
+    CartroverStatus,
+}
+
+impl Endpoint {
+    const ALL: [Endpoint; 4] = [
+        Endpoint::LoopDetails,
+        Endpoint::LoopListPage,
+        Endpoint::CloudxTicket,
+        Endpoint::CartroverStatus,
+    ];
+
+    fn label(self) -> &'static str {
+        match self {
+            Endpoint::LoopDetails => "loop return details",
+            Endpoint::LoopListPage => "loop list page (100 returns)",
+            Endpoint::CloudxTicket => "cloudx get ticket",
+            Endpoint::CartroverStatus => "cartrover order status",
+        }
+    }
+}
+
+/// Which implementation makes the call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Typed,
+    Raw,
+}
+
+/// Clients, ids and credentials for both sides.
+#[derive(Debug)]
+struct Targets {
+    http: reqwest::Client,
+    loop_client: LoopClient,
+    cloudx: CloudxClient,
+    cartrover: CartClient,
+    loop_base: String,
+    loop_key: String,
+    cloudx_base: String,
+    cloudx_secret: String,
+    cartrover_base: String,
+    cartrover_user: String,
+    cartrover_key: String,
+    return_id: String,
+    ticket_id: String,
+    cust_ref: String,
+    window: (OffsetDateTime, OffsetDateTime),
+}
+
+impl Targets {
+    async fn new(sandbox: &Sandbox) -> Result<Self, BenchError> {
+        let credentials = sandbox.credentials();
+        let http = reqwest::Client::builder()
+            .build()
+            .map_err(|e| BenchError::Setup {
+                what: "the reqwest client",
+                message: e.to_string(),
+            })?;
+        let loop_client = LoopClient::builder(credentials.loop_api_key.clone())
+            .base_url(sandbox.loop_base_url())
+            .rate_limit(RateLimit::Unlimited)
+            .http_client(http.clone())
+            .build()?;
+        let cloudx = CloudxClient::builder()
+            .base_url(sandbox.cloudx_base_url())
+            .client_secret(credentials.cloudx_client_secret.clone())
+            .rate_limit(cloudx_client::transport::RateLimit::Unlimited)
+            .http_client(http.clone())
+            .build()?;
+        let cartrover = CartClient::builder(
+            credentials.cartrover_cart_api_user.clone(),
+            credentials.cartrover_cart_api_key.clone(),
+        )
+        .base_url(sandbox.cartrover_base_url())
+        .rate_limit(cartrover_client::RateLimit::Unlimited)
+        .http_client(http.clone())
+        .build()?;
+
+        let scenario = sandbox.scenario().ok_or_else(|| BenchError::Setup {
+            what: "the overhead sandbox",
+            message: "it was started without a scenario".to_owned(),
+        })?;
+        let plan = scenario.plans().first().ok_or_else(|| BenchError::Setup {
+            what: "the overhead sandbox",
+            message: "the scenario has no returns".to_owned(),
+        })?;
+        let return_id = plan.return_id.clone();
+        let cust_ref = scenario
+            .orders()
+            .first()
+            .and_then(|order| order["cust_ref"].as_str())
+            .ok_or_else(|| BenchError::Setup {
+                what: "the overhead sandbox",
+                message: "the scenario has no CartRover order".to_owned(),
+            })?
+            .to_owned();
+
+        // One receiving ticket to read back: the first return's first ASN.
+        let loop_return = loop_client
+            .get_return(
+                &ReturnLookup::ReturnId(ReturnId::from(return_id.as_str())),
+                None,
+            )
+            .await?;
+        let core_return = loop_client::conversion::to_core_return(&loop_return).map_err(|e| {
+            BenchError::Core {
+                return_id: return_id.clone(),
+                message: e.to_string(),
+            }
+        })?;
+        let settings = returns_core::IntegrationSettings::new(WAREHOUSE);
+        let asns = plan_asns(&core_return, &settings).map_err(|e| BenchError::Core {
+            return_id: return_id.clone(),
+            message: e.to_string(),
+        })?;
+        let draft = asns.drafts().first().ok_or_else(|| BenchError::Core {
+            return_id: return_id.clone(),
+            message: "no ASN planned".to_owned(),
+        })?;
+        let ticket_id = match cloudx
+            .create_ticket(&NewReceivingTicket::from(draft))
+            .await?
+        {
+            CreateOutcome::Created(ticket)
+            | CreateOutcome::AlreadyExisted(ticket)
+            | CreateOutcome::Recovered(ticket) => ticket.id.to_string(),
+            other => other.ticket().id.to_string(),
+        };
+
+        Ok(Self {
+            http,
+            loop_client,
+            cloudx,
+            cartrover,
+            loop_base: sandbox.loop_base_url(),
+            loop_key: credentials.loop_api_key,
+            cloudx_base: sandbox.cloudx_base_url(),
+            cloudx_secret: credentials.cloudx_client_secret,
+            cartrover_base: sandbox.cartrover_base_url(),
+            cartrover_user: credentials.cartrover_cart_api_user,
+            cartrover_key: credentials.cartrover_cart_api_key,
+            return_id,
+            ticket_id,
+            cust_ref,
+            window: (NOW - time::Duration::days(30), NOW),
+        })
+    }
+
+    async fn call(&self, endpoint: Endpoint, side: Side) -> Result<(), BenchError> {
+        match side {
+            Side::Typed => self.typed(endpoint).await,
+            Side::Raw => self.raw(endpoint).await,
+        }
+    }
+
+    async fn typed(&self, endpoint: Endpoint) -> Result<(), BenchError> {
+        match endpoint {
+            Endpoint::LoopDetails => {
+                let lookup = ReturnLookup::ReturnId(ReturnId::from(self.return_id.as_str()));
+                black_box(self.loop_client.get_return(&lookup, None).await?);
+            }
+            Endpoint::LoopListPage => {
+                let query = ListReturnsQuery::new()
+                    .from(self.window.0)
+                    .to(self.window.1)
+                    .page_size(PAGE_SIZE);
+                black_box(self.loop_client.list_returns_page(&query).await?);
+            }
+            Endpoint::CloudxTicket => {
+                let id = TicketId::new(self.ticket_id.as_str());
+                black_box(self.cloudx.get_ticket(&id).await?);
+            }
+            Endpoint::CartroverStatus => {
+                let cust_ref = CustRef::from(self.cust_ref.as_str());
+                black_box(self.cartrover.order_status(&cust_ref).await?);
+            }
+        }
+        Ok(())
+    }
+
+    async fn raw(&self, endpoint: Endpoint) -> Result<(), BenchError> {
+        let name = endpoint.label();
+        let request = match endpoint {
+            Endpoint::LoopDetails => self
+                .http
+                .get(format!("{}/warehouse/return/details", self.loop_base))
+                .query(&[("return_id", self.return_id.as_str())])
+                .header("X-Authorization", &self.loop_key),
+            Endpoint::LoopListPage => self
+                .http
+                .get(format!("{}/warehouse/return/list", self.loop_base))
+                .query(&[
+                    (
+                        "from",
+                        loop_client::timestamp::format_query_time(self.window.0),
+                    ),
+                    (
+                        "to",
+                        loop_client::timestamp::format_query_time(self.window.1),
+                    ),
+                    ("paginate", "true".to_owned()),
+                    ("pageSize", PAGE_SIZE.to_string()),
+                ])
+                .header("X-Authorization", &self.loop_key),
+            Endpoint::CloudxTicket => self
+                .http
+                .get(format!(
+                    "{}/receiving-tickets/{}",
+                    self.cloudx_base, self.ticket_id
+                ))
+                .bearer_auth(&self.cloudx_secret),
+            Endpoint::CartroverStatus => self
+                .http
+                .get(format!(
+                    "{}/v1/cart/orders/status/{}",
+                    self.cartrover_base, self.cust_ref
+                ))
+                .basic_auth(&self.cartrover_user, Some(&self.cartrover_key)),
+        };
+        let raw_error = |source| BenchError::Raw {
+            endpoint: name,
+            source,
+        };
+        let body = request
+            .header("Accept", "application/json")
+            .send()
+            .await
+            .and_then(reqwest::Response::error_for_status)
+            .map_err(raw_error)?
+            .bytes()
+            .await
+            .map_err(raw_error)?;
+        let value: Value = serde_json::from_slice(&body).map_err(|source| BenchError::RawBody {
+            endpoint: name,
+            source,
+        })?;
+        // CartRover answers errors with HTTP 200: a hand-written call checks.
+        if endpoint == Endpoint::CartroverStatus && value["success_code"] != Value::Bool(true) {
+            return Err(BenchError::Setup {
+                what: "a raw CartRover call",
+                message: format!("CartRover said no: {value}"),
+            });
+        }
+        black_box(value);
+        Ok(())
+    }
+
+    /// Per-call latencies of `calls` sequential calls.
+    async fn sequential(
+        &self,
+        endpoint: Endpoint,
+        side: Side,
+        calls: usize,
+        into: &mut Vec<Duration>,
+    ) -> Result<(), BenchError> {
+        for _ in 0..calls {
+            let started = Instant::now();
+            self.call(endpoint, side).await?;
+            into.push(started.elapsed());
+        }
+        Ok(())
+    }
+
+    /// Wall time per call of `calls` calls with [`CONCURRENCY`] in flight.
+    async fn concurrent(
+        &self,
+        endpoint: Endpoint,
+        side: Side,
+        calls: usize,
+    ) -> Result<Duration, BenchError> {
+        let started = Instant::now();
+        stream::iter(0..calls)
+            .map(|_| self.call(endpoint, side))
+            .buffer_unordered(CONCURRENCY)
+            .try_collect::<Vec<()>>()
+            .await?;
+        Ok(started.elapsed() / calls.max(1) as u32)
+    }
+}
+
+/// Starts a sandbox without rate limits and compares both sides on every
+/// endpoint, sequentially and concurrently.
+///
+/// # Errors
+///
+/// [`BenchError`] when the sandbox does not start or a call fails (every
+/// call must succeed for the timing to mean anything).
+pub async fn run(effort: Effort) -> Result<Vec<Row>, BenchError> {
+    let config = SandboxConfig::default()
+        .without_rate_limits()
+        .with_scenario(ScenarioConfig::new(SEED, 300).with_now(NOW));
+    let sandbox = Sandbox::start(config).await?;
+    let targets = Targets::new(&sandbox).await?;
+    let mut rows = Vec::new();
+    for endpoint in Endpoint::ALL {
+        rows.extend(compare(&targets, endpoint, effort).await?);
+    }
+    sandbox.shutdown().await?;
+    Ok(rows)
+}
+
+async fn compare(
+    targets: &Targets,
+    endpoint: Endpoint,
+    effort: Effort,
+) -> Result<Vec<Row>, BenchError> {
+    // Warm-up: connections open, caches and allocator settled.
+    for side in [Side::Typed, Side::Raw] {
+        let mut ignored = Vec::new();
+        targets
+            .sequential(endpoint, side, effort.sequential_calls, &mut ignored)
+            .await?;
+        targets
+            .concurrent(endpoint, side, effort.concurrent_calls)
+            .await?;
+    }
+
+    let mut typed_seq = Vec::new();
+    let mut raw_seq = Vec::new();
+    let mut typed_batch = Vec::new();
+    let mut raw_batch = Vec::new();
+    for round in 0..effort.rounds {
+        let order = if round.is_multiple_of(2) {
+            [Side::Typed, Side::Raw]
+        } else {
+            [Side::Raw, Side::Typed]
+        };
+        for side in order {
+            let into = match side {
+                Side::Typed => &mut typed_seq,
+                Side::Raw => &mut raw_seq,
+            };
+            targets
+                .sequential(endpoint, side, effort.sequential_calls, into)
+                .await?;
+        }
+        for side in order {
+            let per_call = targets
+                .concurrent(endpoint, side, effort.concurrent_calls)
+                .await?;
+            match side {
+                Side::Typed => typed_batch.push(per_call),
+                Side::Raw => raw_batch.push(per_call),
+            }
+        }
+    }
+    let row = |mode: &str, typed: &[Duration], raw: &[Duration]| {
+        let (typed, raw) = (median_nanos(typed), median_nanos(raw));
+        let mut row = Row::at_most(
+            format!("2. typed / raw, {}, {mode}", endpoint.label()),
+            ratio(typed, raw),
+            BAR,
+        );
+        row.value = format!("{} ({} vs {})", row.value, human(typed), human(raw));
+        row
+    };
+    Ok(vec![
+        row("sequential", &typed_seq, &raw_seq),
+        row(
+            &format!("{CONCURRENCY} concurrent"),
+            &typed_batch,
+            &raw_batch,
+        ),
+    ])
+}
