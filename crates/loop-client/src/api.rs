@@ -7,11 +7,12 @@ use time::OffsetDateTime;
 
 use crate::enums::CurrencyType;
 use crate::error::Error;
-use crate::ids::{DestinationId, LineItemId, ReturnId, WebhookId};
+use crate::ids::{DestinationId, LineItemId, OrderId, ReturnId, WebhookId};
 use crate::models::asn::AsnRow;
 use crate::models::destinations::Destination;
 use crate::models::grading::{AssessedItem, GradedItem, ItemDisposition, ItemGrade};
 use crate::models::notes::Note;
+use crate::models::orders::Order;
 use crate::models::returns::Return;
 use crate::models::webhooks::{Webhook, WebhookSubscription};
 use crate::pagination::{self, ReturnsPage};
@@ -196,6 +197,12 @@ pub trait LoopApi: Send + Sync {
     async fn get_destination(&self, id: &DestinationId) -> Result<Destination, Error> {
         let _ = id;
         Err(unsupported("get_destination"))
+    }
+
+    /// Get Order ([`LoopClient::get_order`](crate::LoopClient::get_order)).
+    async fn get_order(&self, id: &OrderId) -> Result<Order, Error> {
+        let _ = id;
+        Err(unsupported("get_order"))
     }
 }
 

@@ -17,12 +17,13 @@ use crate::classifier::LoopClassifier;
 use crate::enums::CurrencyType;
 use crate::error::{Error, Rejection};
 use crate::error_body;
-use crate::ids::{DestinationId, LineItemId, ReturnId, WebhookId};
+use crate::ids::{DestinationId, LineItemId, OrderId, ReturnId, WebhookId};
 use crate::models::asn::AsnRow;
 use crate::models::destinations::Destination;
 use crate::models::grading::{AssessedItem, GradedItem, ItemDisposition, ItemGrade, ItemsBody};
 use crate::models::list_body::{DestinationsKey, ItemsKey, ListKey, Listed, NotesKey, WebhooksKey};
 use crate::models::notes::{CreateNoteBody, Note, NoteContent};
+use crate::models::orders::Order;
 use crate::models::returns::Return;
 use crate::models::webhooks::{Webhook, WebhookSubscription};
 use crate::pagination::ReturnsPage;
@@ -599,6 +600,22 @@ impl LoopClient {
         self.get_json(request).await
     }
 
+    // ----- Orders -------------------------------------------------------
+
+    /// One order of the Commerce-Data API (`GET /orders/{id}`), mainly for its
+    /// sales channel ([`Order::sales_channel`]) when a return does not carry
+    /// one. See [`Order`] for what is unconfirmed about this endpoint.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Http`] (401 if the key lacks the orders scope).
+    pub async fn get_order(&self, id: &OrderId) -> Result<Order, Error> {
+        let request = Request::get("/orders/{id}")
+            .operation("get_order")
+            .path_param(id);
+        self.get_json(request).await
+    }
+
     // ----- Plumbing -----------------------------------------------------
 
     async fn get_json<T: DeserializeOwned>(&self, request: Request) -> Result<T, Error> {
@@ -842,6 +859,10 @@ impl LoopApi for LoopClient {
 
     async fn get_destination(&self, id: &DestinationId) -> Result<Destination, Error> {
         LoopClient::get_destination(self, id).await
+    }
+
+    async fn get_order(&self, id: &OrderId) -> Result<Order, Error> {
+        LoopClient::get_order(self, id).await
     }
 }
 

@@ -76,6 +76,7 @@ mod api;
 mod classifier;
 mod client;
 #[cfg(feature = "core")]
+#[cfg_attr(docsrs, doc(cfg(feature = "core")))]
 pub mod conversion;
 mod de;
 pub mod enums;
@@ -104,6 +105,7 @@ pub use models::asn::AsnRow;
 pub use models::destinations::Destination;
 pub use models::grading::{AssessedItem, GradedItem, ItemDisposition, ItemGrade};
 pub use models::notes::{Note, NoteContent};
+pub use models::orders::{Order, OrderChannel};
 pub use models::returns::{
     Address, CustomerDetail, Exchange, Label, LineItem, RecordedCondition, RecordedDisposition,
     Refund, Return, ReturnMethod,

@@ -5,5 +5,6 @@ pub mod destinations;
 pub mod grading;
 pub(crate) mod list_body;
 pub mod notes;
+pub mod orders;
 pub mod returns;
 pub mod webhooks;

@@ -1,4 +1,5 @@
-//! Destinations (warehouse routing context) against wiremock.
+//! Context endpoints against wiremock: destinations (warehouse routing) and
+//! orders (sales channel).
 
 #[macro_use]
 mod common;
@@ -49,4 +50,22 @@ async fn one_destination_by_id() {
         .await
         .unwrap();
     assert_eq!(destination.name.as_deref(), Some("Main Warehouse"));
+}
+
+#[tokio::test]
+async fn an_order_gives_its_sales_channel() {
+    let server = server().await;
+    loop_mock("GET", "/orders/88120045")
+        .respond_with(json(200, fixture!("order.json")))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let order = client(&server)
+        .get_order(&loop_client::OrderId::from(88_120_045))
+        .await
+        .unwrap();
+    assert_eq!(order.sales_channel(), Some("Online Store"));
+    assert_eq!(order.source.as_deref(), Some("shopify"));
+    assert!(order.extra.contains_key("total_price"));
 }
