@@ -71,6 +71,22 @@
 //! * `confirmed` (E7) may list `shipments[].tracking_no`; each must be one of
 //!   the order's.
 //! * Inventory is independent of orders (shipping does not decrement it).
+//! * Wrong-level credentials (e.g. merchant keys on a cart path) are an
+//!   authentication failure; a missing, malformed or foreign `X-Merchant-Pk`
+//!   is an `Invalid` envelope on 200. The legacy `?api_user=&api_key=` query
+//!   auth is accepted when no `Authorization` header is sent.
+//! * E1 with an array of several orders, and E2 with an empty array, are
+//!   `Invalid`; E2 reports a duplicate within the same batch as
+//!   `OrderDuplicate`.
+//! * Cancel refuses `at_wms`, `shipped` and `confirmed` orders with
+//!   `success: false` and a message naming the status; cancelling twice is
+//!   `success: false` too.
+//! * E12 elements are `{order_source, active}` (sources seen in the
+//!   merchant's orders plus the cart's own), E13 elements `{cart_type}`; E14
+//!   and E15 refuse an order source the merchant does not have.
+//! * Money keeps the sent value, reformatted: prices with 4 decimals, other
+//!   amounts 2, rounding half away from zero; quantities without trailing
+//!   zeros.
 //!
 //! # Clock
 //!
@@ -156,7 +172,8 @@ impl std::error::Error for SeedError {}
 /// The CartRover simulator: shared state behind a cheap `Clone`.
 ///
 /// ```
-/// # async fn demo() -> std::io::Result<()> {
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// use sandbox::cartrover_sim::{CartroverConfig, CartroverSim};
 ///
 /// let sim = CartroverSim::new(CartroverConfig::default());
@@ -166,11 +183,22 @@ impl std::error::Error for SeedError {}
 ///     "items": [ { "item": "SKU-1", "quantity": 2, "price": 9.5 } ]
 /// }));
 /// let served = sandbox::serve_router(sim.router()).await?;
-/// // Clients use `served.base_url()` with `sim.config().api_user` / `api_key`.
+///
 /// sim.advance_orders(); // new -> at_wms
-/// sim.advance_orders(); // at_wms -> shipped, with tracking
-/// assert_eq!(sim.orders()[0]["order_status"], "shipped");
-/// served.shutdown().await
+/// sim.advance_orders(); // at_wms -> shipped, with a tracking number
+///
+/// let config = sim.config();
+/// let status: serde_json::Value = reqwest::Client::new()
+///     .get(format!("{}/v1/cart/orders/status/BL-1", served.base_url()))
+///     .basic_auth(&config.api_user, Some(&config.api_key))
+///     .send()
+///     .await?
+///     .json()
+///     .await?;
+/// assert_eq!(status["response"]["order_status"], "shipped");
+/// assert!(status["response"]["shipments"][0]["tracking_no"].is_string());
+/// served.shutdown().await?;
+/// # Ok(())
 /// # }
 /// ```
 #[derive(Clone, Debug)]
