@@ -32,6 +32,7 @@ pub mod faults;
 pub mod loop_sim;
 mod sandbox;
 pub mod scenario;
+mod seeding;
 mod server;
 
 pub use faults::{FaultConfig, FaultDecision};
