@@ -150,6 +150,9 @@ async fn auth_failures_answer_401_with_an_invalid_envelope() {
     )
     .await;
     let not_basic = send(h.http.get(h.url(path)).bearer_auth("token")).await;
+    let message = |answer: &Answer| answer.body["message"].as_str().unwrap().to_owned();
+    assert!(message(&missing).contains("Missing"), "{}", missing.body);
+    assert!(message(&not_basic).contains("Basic"), "{}", not_basic.body);
     for answer in [&missing, &wrong, &not_basic] {
         assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
         assert_eq!(answer.body["success_code"], false);

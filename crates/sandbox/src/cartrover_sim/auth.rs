@@ -192,8 +192,7 @@ impl<S: Scope> FromRequestParts<CartroverSim> for Caller<S> {
                 &ApiError::invalid(message),
             )
         };
-        let (user, key) = credentials(parts)
-            .ok_or_else(|| auth_failure("Missing API credentials (HTTP Basic auth)".to_owned()))?;
+        let (user, key) = credentials(parts).map_err(|problem| auth_failure(problem.to_owned()))?;
         let account = inner
             .directory
             .accounts
@@ -243,24 +242,31 @@ impl<S: Scope> FromRequestParts<CartroverSim> for Caller<S> {
     }
 }
 
-/// Basic credentials, else the legacy query parameters.
-fn credentials(parts: &Parts) -> Option<(String, String)> {
+/// Basic credentials, else the legacy query parameters; `Err` says what is
+/// wrong.
+fn credentials(parts: &Parts) -> Result<(String, String), &'static str> {
     if let Some(header) = parts.headers.get(AUTHORIZATION) {
-        let header = header.to_str().ok()?;
-        let (scheme, encoded) = header.trim().split_once(' ')?;
-        if !scheme.eq_ignore_ascii_case("basic") {
-            return None;
-        }
-        let decoded = STANDARD.decode(encoded.trim()).ok()?;
-        let decoded = String::from_utf8(decoded).ok()?;
-        let (user, key) = decoded.split_once(':')?;
-        return Some((user.to_owned(), key.to_owned()));
+        return basic(header.to_str().unwrap_or_default())
+            .ok_or("Malformed Authorization header: expected HTTP Basic credentials");
     }
-    let Query(query) = Query::<HashMap<String, String>>::try_from_uri(&parts.uri).ok()?;
-    Some((
-        query.get("api_user")?.clone(),
-        query.get("api_key")?.clone(),
-    ))
+    let missing = "Missing API credentials (HTTP Basic auth)";
+    let Query(query) =
+        Query::<HashMap<String, String>>::try_from_uri(&parts.uri).map_err(|_| missing)?;
+    match (query.get("api_user"), query.get("api_key")) {
+        (Some(user), Some(key)) => Ok((user.clone(), key.clone())),
+        _ => Err(missing),
+    }
+}
+
+/// `Basic base64(user:key)`.
+fn basic(header: &str) -> Option<(String, String)> {
+    let (scheme, encoded) = header.trim().split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    let decoded = String::from_utf8(STANDARD.decode(encoded.trim()).ok()?).ok()?;
+    let (user, key) = decoded.split_once(':')?;
+    Some((user.to_owned(), key.to_owned()))
 }
 
 /// The merchant a warehouse credential names in `X-Merchant-Pk`.
@@ -278,5 +284,29 @@ fn warehouse_merchant(parts: &Parts, sim: &CartroverSim) -> Result<u64, ApiError
         Err(ApiError::invalid(format!(
             "Merchant {pk} is not served by these warehouse API credentials"
         )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_basic_credentials() {
+        let encoded = STANDARD.encode("user:key:with:colons");
+        assert_eq!(
+            basic(&format!("Basic {encoded}")),
+            Some(("user".to_owned(), "key:with:colons".to_owned()))
+        );
+        assert_eq!(
+            basic(&format!("basic {encoded}")).map(|(user, _)| user),
+            Some("user".to_owned())
+        );
+        assert_eq!(basic("Bearer abc"), None);
+        assert_eq!(basic("Basic %%%"), None);
+        assert_eq!(
+            basic(&format!("Basic {}", STANDARD.encode("no-colon"))),
+            None
+        );
     }
 }
