@@ -159,9 +159,9 @@ impl Error {
 /// Loop refused a return action.
 ///
 /// Loop reports these as an error body, often with HTTP 200; which statuses
-/// it uses is unconfirmed (spec open question 2), so this crate treats any
-/// JSON object answered to an action with 2xx — and error bodies with 400,
-/// 409 or 422 — as a rejection.
+/// it uses is unconfirmed (spec open question 2), so this crate reads an
+/// error object (with a code or message) answered to an action with any 2xx,
+/// 400, 409 or 422 as a rejection.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Rejection {

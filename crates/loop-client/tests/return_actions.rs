@@ -57,6 +57,7 @@ async fn flag_cancel_and_close_post_to_their_paths() {
     let server = server().await;
     for action in ["flag", "cancel", "close"] {
         loop_mock("POST", &format!("/warehouse/return/40211877/{action}"))
+            .and(body_string(""))
             .respond_with(json(200, "\"true\""))
             .expect(1)
             .mount(&server)
