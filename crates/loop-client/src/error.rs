@@ -145,6 +145,16 @@ impl Error {
         self.rejection().is_some_and(Rejection::is_already_closed)
     }
 
+    /// Loop's error message, from a rejection or an error status.
+    pub fn message(&self) -> Option<&str> {
+        match self {
+            Error::Http(e) => e.message(),
+            Error::Rejected(r) => r.message.as_deref(),
+            Error::PartialBatch { source, .. } => source.message(),
+            _ => None,
+        }
+    }
+
     /// The request id of Loop's answer, when it sent one.
     pub fn request_id(&self) -> Option<&str> {
         match self {
