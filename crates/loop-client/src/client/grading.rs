@@ -2,9 +2,12 @@
 
 use http_transport::Request;
 
+use serde::de::DeserializeOwned;
+
 use super::LoopClient;
 use crate::error::Error;
 use crate::models::grading::{AssessedItem, GradedItem, ItemDisposition, ItemGrade, ItemsBody};
+use crate::models::list_body::ItemsKey;
 
 impl LoopClient {
     /// Record item grades (`POST /dispositioning/grade`).
@@ -49,5 +52,32 @@ impl LoopClient {
                 .json(&ItemsBody { items: chunk })
         })
         .await
+    }
+
+    /// Sends `items` in calls of at most `grading_batch_size`, in order, and
+    /// collects the echoed items; a failure after the first call reports how
+    /// many items were accepted.
+    async fn batched<I, O, F>(&self, items: &[I], build: F) -> Result<Vec<O>, Error>
+    where
+        O: DeserializeOwned,
+        F: Fn(&[I]) -> Request,
+    {
+        let mut out = Vec::with_capacity(items.len());
+        let mut completed = 0;
+        for chunk in items.chunks(self.grading_batch_size) {
+            match self.get_list::<O, ItemsKey>(build(chunk)).await {
+                Ok(echoed) => out.extend(echoed),
+                Err(error) if completed == 0 => return Err(error),
+                Err(error) => {
+                    return Err(Error::PartialBatch {
+                        completed,
+                        total: items.len(),
+                        source: Box::new(error),
+                    });
+                }
+            }
+            completed += chunk.len();
+        }
+        Ok(out)
     }
 }

@@ -19,7 +19,7 @@ use serde::de::DeserializeOwned;
 
 use crate::classifier::LoopClassifier;
 use crate::error::Error;
-use crate::models::list_body::{ItemsKey, ListKey, Listed};
+use crate::models::list_body::{ListKey, Listed};
 use crate::version::ApiVersion;
 
 /// Loop's production API root.
@@ -227,10 +227,12 @@ impl LoopClient {
         &self.transport
     }
 
+    /// Sends a request and decodes its body as `T`.
     async fn get_json<T: DeserializeOwned>(&self, request: Request) -> Result<T, Error> {
         Ok(self.transport.execute::<T>(request).await?.into_body())
     }
 
+    /// Sends a request whose answer is a list, bare or wrapped under `K`'s keys.
     async fn get_list<T: DeserializeOwned, K: ListKey>(
         &self,
         request: Request,
@@ -241,30 +243,6 @@ impl LoopClient {
             .await?
             .into_body()
             .items)
-    }
-
-    async fn batched<I, O, F>(&self, items: &[I], build: F) -> Result<Vec<O>, Error>
-    where
-        O: DeserializeOwned,
-        F: Fn(&[I]) -> Request,
-    {
-        let mut out = Vec::with_capacity(items.len());
-        let mut completed = 0;
-        for chunk in items.chunks(self.grading_batch_size) {
-            match self.get_list::<O, ItemsKey>(build(chunk)).await {
-                Ok(echoed) => out.extend(echoed),
-                Err(error) if completed == 0 => return Err(error),
-                Err(error) => {
-                    return Err(Error::PartialBatch {
-                        completed,
-                        total: items.len(),
-                        source: Box::new(error),
-                    });
-                }
-            }
-            completed += chunk.len();
-        }
-        Ok(out)
     }
 }
 

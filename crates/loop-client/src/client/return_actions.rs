@@ -167,6 +167,8 @@ impl LoopClient {
         self.action(request, "create_note", Some(return_id)).await
     }
 
+    /// A body-less action on one return, retried like Process (a repeat is
+    /// at worst refused as "already …").
     async fn simple_action(
         &self,
         template: &'static str,
