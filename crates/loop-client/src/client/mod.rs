@@ -205,8 +205,9 @@ fn versioned_base_url(base: &str, version: Option<&ApiVersion>) -> Result<String
 impl LoopClient {
     /// Starts configuring a client with the API key (sent raw as
     /// `X-Authorization`, never logged). The key needs the **Returns** scope
-    /// for return data, actions and grading, **Developer Tools** for webhooks
-    /// and **Destinations (Read)** for destinations.
+    /// for return data, actions and grading, **Developer Tools** for webhooks,
+    /// **Destinations (Read)** for destinations, and an orders read scope for
+    /// [`get_order`](Self::get_order).
     pub fn builder(api_key: impl Into<String>) -> LoopClientBuilder {
         LoopClientBuilder {
             api_key: SecretString::from(api_key.into()),
