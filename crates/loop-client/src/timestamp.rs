@@ -87,21 +87,19 @@ pub fn format_query_time(at: OffsetDateTime) -> String {
     let at = at.to_offset(UtcOffset::UTC);
     let format =
         format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
-    at.format(&format)
-        .unwrap_or_else(|_| unreachable_format(at))
+    at.format(&format).unwrap_or_else(|_| fallback_format(at))
 }
 
 /// Formats a time the way Loop's grading examples do: UTC, `2025-03-07 10:02:11`.
 pub fn format_inspection_time(at: OffsetDateTime) -> String {
     let at = at.to_offset(UtcOffset::UTC);
     let format = format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
-    at.format(&format)
-        .unwrap_or_else(|_| unreachable_format(at))
+    at.format(&format).unwrap_or_else(|_| fallback_format(at))
 }
 
 // Formatting into a `String` with a fixed description only fails for years
 // outside 0..=9999; fall back to RFC 3339's own rendering rather than panic.
-fn unreachable_format(at: OffsetDateTime) -> String {
+fn fallback_format(at: OffsetDateTime) -> String {
     at.format(&Rfc3339).unwrap_or_else(|_| at.to_string())
 }
 
