@@ -13,7 +13,8 @@
 //! and `Cancelled`, with codes 100 and 600; line fields for expected, actual
 //! and damaged quantities.
 //!
-//! **Modelled** (our REST/JSON surface, shared with the `sandbox` simulator):
+//! **Modelled** (our REST/JSON surface, which the `sandbox` simulator
+//! implements independently from the same specification):
 //! every path, query parameter, JSON field name, the bearer presentation of
 //! the secret, the error body, the 409/422/404 semantics and the paging. All of
 //! it lives in one private module (`wire`), so the day Bergen hands over the

@@ -35,13 +35,12 @@ pub(crate) fn unprocessable(error: http_transport::Error) -> Error {
     }
 }
 
-/// A 404 in CloudX's error shape on a ticket path (code 41
-/// `InvalidAsnError` documented) becomes [`Error::TicketNotFound`]. A bare
-/// 404 (an HTML page, an empty body) more likely means a wrong base URL, so it
-/// stays [`Error::Http`] rather than claim the ticket is gone.
+/// A 404 with code 41 (`InvalidAsnError`) becomes [`Error::TicketNotFound`].
+/// Any other 404 (an HTML page, an unknown route) more likely means a wrong
+/// base URL, so it stays [`Error::Http`] rather than claim the ticket is gone.
 pub(crate) fn on_ticket(error: http_transport::Error, id: &TicketId) -> Error {
     let cloudx_says_unknown = has_status(&error, StatusCode::NOT_FOUND)
-        && error_body(&error).is_some_and(|body| !body.errors.is_empty());
+        && error_body(&error).is_some_and(|body| body.has_code(code::INVALID_ASN));
     if cloudx_says_unknown {
         return Error::TicketNotFound {
             id: id.clone(),

@@ -47,10 +47,11 @@ pub(crate) mod param {
 /// Response header carrying the request id support asks for.
 pub(crate) const REQUEST_ID_HEADER: &str = "x-request-id";
 
-/// CloudX's numeric error codes the client reacts to. (404 `InvalidAsnError`,
-/// code 41, and 409 `StateError`, code 10, are recognised by their status and
-/// error shape alone.)
+/// CloudX's numeric error codes the client reacts to. (A 409 on cancel is
+/// `StateError`, code 10, by its status alone: it is the only one documented.)
 pub(crate) mod code {
+    /// `InvalidAsnError`: no ticket with that id (with a 404).
+    pub(crate) const INVALID_ASN: u32 = 41;
     /// `ItemNotFound`: a line's SKU/UPC is not in the item master.
     pub(crate) const ITEM_NOT_FOUND: u32 = 83;
 }

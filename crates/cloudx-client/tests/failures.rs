@@ -62,22 +62,33 @@ async fn unknown_ticket_is_a_typed_not_found_with_the_request_id() {
 }
 
 #[tokio::test]
-async fn a_bare_404_is_not_mistaken_for_an_unknown_ticket() {
+async fn a_404_without_code_41_is_not_mistaken_for_an_unknown_ticket() {
     let server = server().await;
     Mock::given(method("GET"))
-        .and(path("/v1/receiving-tickets/WHRTN1"))
+        .and(path("/v1/receiving-tickets/HTML"))
         .respond_with(ResponseTemplate::new(404).set_body_string("<html>Not Found</html>"))
         .expect(1)
         .mount(&server)
         .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/receiving-tickets/ROUTE"))
+        .respond_with(json(
+            404,
+            json!({"errors": [{"code": 404, "message": "no route for GET /v2/receiving-tickets/ROUTE"}]}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let cloudx = client(&server);
 
-    let error = client(&server)
-        .get_ticket(&TicketId::new("WHRTN1"))
-        .await
-        .expect_err("404");
-
-    assert!(matches!(error, Error::Http(_)), "{error:?}");
-    assert!(error.is_not_found());
+    for id in ["HTML", "ROUTE"] {
+        let error = cloudx
+            .get_ticket(&TicketId::new(id))
+            .await
+            .expect_err("404");
+        assert!(matches!(error, Error::Http(_)), "{id}: {error:?}");
+        assert!(error.is_not_found(), "{id}");
+    }
 }
 
 #[tokio::test(start_paused = true)]
