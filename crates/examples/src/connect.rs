@@ -168,6 +168,7 @@ impl ReturnsServices {
             .base_url(sandbox.cloudx_base_url())
             .client_secret(credentials.cloudx_client_secret)
             .rate_limit(cloudx_limit.map_or(RateLimit::Unlimited, RateLimit::per_second))
+            .max_concurrency(16)
             .build()?;
         Ok(Self {
             loop_client,

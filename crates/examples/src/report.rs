@@ -90,6 +90,9 @@ pub struct SyncReport {
     pub tickets_created: usize,
     /// Tickets that already existed (an earlier run created them).
     pub tickets_existing: usize,
+    /// Tickets found by reference after an interrupted create: most likely
+    /// created by this run, possibly earlier.
+    pub tickets_recovered: usize,
     /// Every return seen, with its outcome.
     pub results: Vec<ReturnResult>,
     /// Wall time of the run.
@@ -241,6 +244,7 @@ mod tests {
             returns_seen: 4,
             tickets_created: 3,
             tickets_existing: 1,
+            tickets_recovered: 0,
             results: vec![
                 result("1", ReturnOutcome::Processed { removed_lines: 0 }),
                 result(

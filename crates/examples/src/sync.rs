@@ -291,12 +291,12 @@ async fn create_tickets(
         let w = &mut work[i];
         match result {
             Ok(outcome) => {
-                if outcome.already_existed() {
-                    report.tickets_existing += 1;
-                } else {
-                    report.tickets_created += 1;
+                match &outcome {
+                    CreateOutcome::Created(_) => report.tickets_created += 1,
+                    CreateOutcome::AlreadyExisted(_) => report.tickets_existing += 1,
+                    _ => report.tickets_recovered += 1,
                 }
-                w.tickets[j] = Some(CreateOutcome::into_ticket(outcome));
+                w.tickets[j] = Some(outcome.into_ticket());
             }
             Err(e) if w.outcome.is_none() => {
                 w.outcome = Some(match &e {
@@ -313,8 +313,8 @@ async fn create_tickets(
         }
     }
     progress.step(format!(
-        "receiving tickets: {} created, {} already there",
-        report.tickets_created, report.tickets_existing
+        "receiving tickets: {} created, {} already there, {} found after an interrupted create",
+        report.tickets_created, report.tickets_existing, report.tickets_recovered
     ));
 }
 

@@ -70,15 +70,24 @@ enum Endpoint {
     LoopListPage,
     CloudxTicket,
     CartroverStatus,
+    /// Diagnostic: Loop return details through the transport alone, bytes
+    /// only, against raw bytes only (no decoding on either side).
+    LoopDetailsBytes,
 }
 
 impl Endpoint {
-    const ALL: [Endpoint; 4] = [
+    const ALL: [Endpoint; 5] = [
         Endpoint::LoopDetails,
         Endpoint::LoopListPage,
         Endpoint::CloudxTicket,
         Endpoint::CartroverStatus,
+        Endpoint::LoopDetailsBytes,
     ];
+
+    /// Whether the endpoint is held to the bar (diagnostics inform only).
+    fn has_bar(self) -> bool {
+        self != Endpoint::LoopDetailsBytes
+    }
 
     fn label(self) -> &'static str {
         match self {
@@ -86,6 +95,7 @@ impl Endpoint {
             Endpoint::LoopListPage => "loop list page (100 returns)",
             Endpoint::CloudxTicket => "cloudx get ticket",
             Endpoint::CartroverStatus => "cartrover order status",
+            Endpoint::LoopDetailsBytes => "loop return details, transport only, no decode",
         }
     }
 }
@@ -244,6 +254,18 @@ impl Targets {
                 let cust_ref = CustRef::from(self.cust_ref.as_str());
                 black_box(self.cartrover.order_status(&cust_ref).await?);
             }
+            Endpoint::LoopDetailsBytes => {
+                let request = http_transport::Request::get("/warehouse/return/details")
+                    .operation("get_return")
+                    .query("return_id", &self.return_id);
+                let response = self
+                    .loop_client
+                    .transport()
+                    .execute_bytes(request)
+                    .await
+                    .map_err(loop_client::Error::from)?;
+                black_box(response);
+            }
         }
         Ok(())
     }
@@ -251,7 +273,7 @@ impl Targets {
     async fn raw(&self, endpoint: Endpoint) -> Result<(), BenchError> {
         let name = endpoint.label();
         let request = match endpoint {
-            Endpoint::LoopDetails => self
+            Endpoint::LoopDetails | Endpoint::LoopDetailsBytes => self
                 .http
                 .get(format!("{}/warehouse/return/details", self.loop_base))
                 .query(&[("return_id", self.return_id.as_str())])
@@ -293,6 +315,7 @@ impl Targets {
         };
         let body = request
             .header("Accept", "application/json")
+            .timeout(Duration::from_secs(30))
             .send()
             .await
             .and_then(reqwest::Response::error_for_status)
@@ -300,6 +323,10 @@ impl Targets {
             .bytes()
             .await
             .map_err(raw_error)?;
+        if endpoint == Endpoint::LoopDetailsBytes {
+            black_box(body);
+            return Ok(());
+        }
         let value: Value = serde_json::from_slice(&body).map_err(|source| BenchError::RawBody {
             endpoint: name,
             source,
@@ -416,13 +443,22 @@ async fn compare(
     }
     let row = |mode: &str, typed: &[Duration], raw: &[Duration]| {
         let (typed, raw) = (median_nanos(typed), median_nanos(raw));
-        let mut row = Row::at_most(
-            format!("2. typed / raw, {}, {mode}", endpoint.label()),
-            ratio(typed, raw),
-            BAR,
-        );
-        row.value = format!("{} ({} vs {})", row.value, human(typed), human(raw));
-        row
+        let value = ratio(typed, raw);
+        let detail = format!("{value:.3} ({} vs {})", human(typed), human(raw));
+        if endpoint.has_bar() {
+            let mut row = Row::at_most(
+                format!("2. typed / raw, {}, {mode}", endpoint.label()),
+                value,
+                BAR,
+            );
+            row.value = detail;
+            row
+        } else {
+            Row::info(
+                format!("   typed / raw, {}, {mode}", endpoint.label()),
+                detail,
+            )
+        }
     };
     Ok(vec![
         row("sequential", &typed_seq, &raw_seq),

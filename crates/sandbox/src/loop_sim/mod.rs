@@ -388,6 +388,16 @@ impl LoopSim {
         lock(&self.shared.state).store.get(id).map(|r| r.state)
     }
 
+    /// The contents of the notes on one return, oldest first (empty for an
+    /// unknown return), for assertions that must not go through the API.
+    pub fn notes(&self, id: u64) -> Vec<String> {
+        lock(&self.shared.state)
+            .store
+            .get(id)
+            .map(|r| r.notes.iter().map(|note| note.content.clone()).collect())
+            .unwrap_or_default()
+    }
+
     /// Moves a return to `state` as the merchant or Loop itself would (e.g.
     /// `expired` when the label was never used), stamping `updated_at` and
     /// sending `return.updated` (and `return.closed`). `false` when there
