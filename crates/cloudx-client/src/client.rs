@@ -45,6 +45,15 @@ impl CloudxClient {
         self.identification
     }
 
+    /// The same client (same pool, limiter and credentials) checking ticket
+    /// lines for another identifier, e.g. when a merchant's settings switch
+    /// from SKU to barcode.
+    #[must_use]
+    pub fn with_product_identification(mut self, identification: ProductIdentification) -> Self {
+        self.identification = identification;
+        self
+    }
+
     /// Sends a request built by the caller through this client's transport
     /// (base URL, bearer secret, timeouts, retries, rate limit, tracing): the
     /// escape hatch for CloudX endpoints this crate does not model.

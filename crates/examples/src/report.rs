@@ -12,6 +12,8 @@ pub enum ReturnOutcome {
         /// Lines removed first (partial receipt), 0 for a full process.
         removed_lines: usize,
     },
+    /// Its tickets are at the warehouse (one-way flow: nothing decided).
+    Sent,
     /// Meets the criteria, but auto-process is off: left for a person.
     ReadyToProcess,
     /// Flagged in Loop with a note.
@@ -46,6 +48,7 @@ impl ReturnOutcome {
     pub fn kind(&self) -> &'static str {
         match self {
             Self::Processed { .. } => "processed",
+            Self::Sent => "sent to the warehouse",
             Self::ReadyToProcess => "ready to process (auto-process off)",
             Self::Flagged { .. } => "flagged",
             Self::Waiting(_) => "waiting",

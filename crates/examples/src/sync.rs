@@ -110,19 +110,7 @@ pub async fn run_sync(
 ) -> Result<SyncReport, SyncError> {
     let started = std::time::Instant::now();
     let now = OffsetDateTime::now_utc();
-    let mut report = SyncReport::default();
-
-    let mut work = pull_and_plan(
-        &services.loop_client,
-        settings,
-        options,
-        now,
-        progress,
-        &mut report,
-    )
-    .await?;
-    check_items(&services.cloudx, &mut work, progress).await?;
-    create_tickets(&services.cloudx, &mut work, options, progress, &mut report).await;
+    let (mut report, mut work) = send(services, settings, options, now, progress).await?;
     poll_tickets(services, &mut work, options, progress).await;
     decide_and_act(
         &services.loop_client,
@@ -133,7 +121,76 @@ pub async fn run_sync(
         progress,
     )
     .await;
+    let unfinished = ReturnOutcome::Failed {
+        step: "poll",
+        error: "tickets could not be read".to_owned(),
+    };
+    finish(&mut report, work, started, unfinished, progress);
+    Ok(report)
+}
 
+/// The one-way flow: open returns → channel exclusion → ASNs → receiving
+/// tickets, without waiting for the warehouse. Returns the report (outcome
+/// [`ReturnOutcome::Sent`] for each return now at the warehouse) and every
+/// ticket, new or found.
+///
+/// # Errors
+/// As [`run_sync`].
+pub async fn send_to_warehouse(
+    services: &ReturnsServices,
+    settings: &IntegrationSettings,
+    options: &SyncOptions,
+    progress: &Progress,
+) -> Result<(SyncReport, Vec<ReceivingTicket>), SyncError> {
+    let started = std::time::Instant::now();
+    let now = OffsetDateTime::now_utc();
+    let (mut report, work) = send(services, settings, options, now, progress).await?;
+    let tickets = work
+        .iter()
+        .filter(|w| !w.settled())
+        .flat_map(|w| w.tickets.iter().flatten().cloned())
+        .collect();
+    finish(&mut report, work, started, ReturnOutcome::Sent, progress);
+    Ok((report, tickets))
+}
+
+/// The steps both flows share: pull and plan, check items, create tickets.
+async fn send(
+    services: &ReturnsServices,
+    settings: &IntegrationSettings,
+    options: &SyncOptions,
+    now: OffsetDateTime,
+    progress: &Progress,
+) -> Result<(SyncReport, Vec<Work>), SyncError> {
+    let mut report = SyncReport::default();
+    // The client checks ticket lines for the identifier the settings use.
+    let cloudx = services
+        .cloudx
+        .clone()
+        .with_product_identification(settings.product_identification.into());
+    let mut work = pull_and_plan(
+        &services.loop_client,
+        settings,
+        options,
+        now,
+        progress,
+        &mut report,
+    )
+    .await?;
+    check_items(&cloudx, &mut work, progress).await?;
+    create_tickets(&cloudx, &mut work, options, progress, &mut report).await;
+    Ok((report, work))
+}
+
+/// Moves every return into the report; returns not settled by then get
+/// `unsettled`.
+fn finish(
+    report: &mut SyncReport,
+    work: Vec<Work>,
+    started: std::time::Instant,
+    unsettled: ReturnOutcome,
+    progress: &Progress,
+) {
     report.results.extend(work.into_iter().map(|w| {
         ReturnResult {
             return_id: w.loop_id.to_string(),
@@ -144,15 +201,11 @@ pub async fn run_sync(
                 .flatten()
                 .map(|t| t.id.to_string())
                 .collect(),
-            outcome: w.outcome.unwrap_or(ReturnOutcome::Failed {
-                step: "poll",
-                error: "tickets could not be read".to_owned(),
-            }),
+            outcome: w.outcome.unwrap_or_else(|| unsettled.clone()),
         }
     }));
     report.elapsed = started.elapsed();
     progress.step(format!("done: {}", report.one_line()));
-    Ok(report)
 }
 
 /// Lists the open returns (streamed, page by page) and plans their ASNs.

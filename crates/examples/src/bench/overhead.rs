@@ -73,20 +73,27 @@ enum Endpoint {
     /// Diagnostic: Loop return details through the transport alone, bytes
     /// only, against raw bytes only (no decoding on either side).
     LoopDetailsBytes,
+    /// Diagnostic: Loop return details as the typed client would make it if
+    /// the transport decoded with plain `serde_json` (the proposed fix).
+    LoopDetailsPlainDecode,
 }
 
 impl Endpoint {
-    const ALL: [Endpoint; 5] = [
+    const ALL: [Endpoint; 6] = [
         Endpoint::LoopDetails,
         Endpoint::LoopListPage,
         Endpoint::CloudxTicket,
         Endpoint::CartroverStatus,
         Endpoint::LoopDetailsBytes,
+        Endpoint::LoopDetailsPlainDecode,
     ];
 
     /// Whether the endpoint is held to the bar (diagnostics inform only).
     fn has_bar(self) -> bool {
-        self != Endpoint::LoopDetailsBytes
+        !matches!(
+            self,
+            Endpoint::LoopDetailsBytes | Endpoint::LoopDetailsPlainDecode
+        )
     }
 
     fn label(self) -> &'static str {
@@ -96,6 +103,9 @@ impl Endpoint {
             Endpoint::CloudxTicket => "cloudx get ticket",
             Endpoint::CartroverStatus => "cartrover order status",
             Endpoint::LoopDetailsBytes => "loop return details, transport only, no decode",
+            Endpoint::LoopDetailsPlainDecode => {
+                "loop return details, transport + plain serde_json decode"
+            }
         }
     }
 }
@@ -254,7 +264,7 @@ impl Targets {
                 let cust_ref = CustRef::from(self.cust_ref.as_str());
                 black_box(self.cartrover.order_status(&cust_ref).await?);
             }
-            Endpoint::LoopDetailsBytes => {
+            Endpoint::LoopDetailsBytes | Endpoint::LoopDetailsPlainDecode => {
                 let request = http_transport::Request::get("/warehouse/return/details")
                     .operation("get_return")
                     .query("return_id", &self.return_id);
@@ -264,7 +274,18 @@ impl Targets {
                     .execute_bytes(request)
                     .await
                     .map_err(loop_client::Error::from)?;
-                black_box(response);
+                if endpoint == Endpoint::LoopDetailsPlainDecode {
+                    let ret: loop_client::Return =
+                        serde_json::from_slice(&response.body).map_err(|source| {
+                            BenchError::RawBody {
+                                endpoint: endpoint.label(),
+                                source,
+                            }
+                        })?;
+                    black_box(ret);
+                } else {
+                    black_box(response);
+                }
             }
         }
         Ok(())
@@ -273,7 +294,9 @@ impl Targets {
     async fn raw(&self, endpoint: Endpoint) -> Result<(), BenchError> {
         let name = endpoint.label();
         let request = match endpoint {
-            Endpoint::LoopDetails | Endpoint::LoopDetailsBytes => self
+            Endpoint::LoopDetails
+            | Endpoint::LoopDetailsBytes
+            | Endpoint::LoopDetailsPlainDecode => self
                 .http
                 .get(format!("{}/warehouse/return/details", self.loop_base))
                 .query(&[("return_id", self.return_id.as_str())])
@@ -342,6 +365,24 @@ impl Targets {
         Ok(())
     }
 
+    /// One Get Return Details body, as the server sends it.
+    async fn details_body(&self) -> Result<Vec<u8>, BenchError> {
+        let raw_error = |source| BenchError::Raw {
+            endpoint: Endpoint::LoopDetails.label(),
+            source,
+        };
+        let response = self
+            .http
+            .get(format!("{}/warehouse/return/details", self.loop_base))
+            .query(&[("return_id", self.return_id.as_str())])
+            .header("X-Authorization", &self.loop_key)
+            .send()
+            .await
+            .and_then(reqwest::Response::error_for_status)
+            .map_err(raw_error)?;
+        Ok(response.bytes().await.map_err(raw_error)?.to_vec())
+    }
+
     /// Per-call latencies of `calls` sequential calls.
     async fn sequential(
         &self,
@@ -392,6 +433,7 @@ pub async fn run(effort: Effort) -> Result<Vec<Row>, BenchError> {
     for endpoint in Endpoint::ALL {
         rows.extend(compare(&targets, endpoint, effort).await?);
     }
+    rows.extend(decode_diagnostics(&targets.details_body().await?, effort));
     sandbox.shutdown().await?;
     Ok(rows)
 }
@@ -468,4 +510,56 @@ async fn compare(
             &raw_batch,
         ),
     ])
+}
+
+/// Diagnostic: where the typed Loop details call spends its extra time.
+/// Decodes one details body as `serde_json::Value` (the raw side), as
+/// `loop_client::Return` with plain `serde_json`, and as the transport does
+/// (through `serde_path_to_error`), interleaved.
+fn decode_diagnostics(body: &[u8], effort: Effort) -> Vec<Row> {
+    const BATCH: usize = 50;
+    let time = |decode: &dyn Fn() -> bool| {
+        let started = Instant::now();
+        for _ in 0..BATCH {
+            black_box(decode());
+        }
+        started.elapsed() / BATCH as u32
+    };
+    let value = || serde_json::from_slice::<Value>(black_box(body)).is_ok();
+    let typed = || serde_json::from_slice::<loop_client::Return>(black_box(body)).is_ok();
+    let with_path = || {
+        let mut deserializer = serde_json::Deserializer::from_slice(black_box(body));
+        serde_path_to_error::deserialize::<_, loop_client::Return>(&mut deserializer).is_ok()
+    };
+    let (mut values, mut typeds, mut paths) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..effort.rounds * 10 {
+        values.push(time(&value));
+        typeds.push(time(&typed));
+        paths.push(time(&with_path));
+    }
+    let (value, typed, with_path) = (
+        median_nanos(&values),
+        median_nanos(&typeds),
+        median_nanos(&paths),
+    );
+    vec![
+        Row::info(
+            "   decode one Loop details body: typed as the transport does / Value",
+            format!(
+                "{:.3} ({} vs {})",
+                ratio(with_path, value),
+                human(with_path),
+                human(value)
+            ),
+        ),
+        Row::info(
+            "   decode one Loop details body: typed with plain serde_json / Value",
+            format!(
+                "{:.3} ({} vs {})",
+                ratio(typed, value),
+                human(typed),
+                human(value)
+            ),
+        ),
+    ]
 }

@@ -95,9 +95,9 @@ impl Job {
     }
 }
 
-/// Runs the Loop and CartRover jobs side by side (they share nothing), then
-/// the Loop job once more with the client's default limiter shape, for
-/// comparison.
+/// Runs the Loop and CartRover jobs side by side (they share nothing, each
+/// has its own simulator), with a third job for comparison: the Loop job
+/// with the client's default limiter shape.
 ///
 /// # Errors
 ///
@@ -105,12 +105,12 @@ impl Job {
 /// cannot be built. Failed calls are results, not errors.
 pub async fn run(effort: Effort) -> Result<Vec<Row>, BenchError> {
     let per_window = effort.per_second * 60;
-    let (loop_job, cartrover_job) = tokio::join!(
+    let (loop_job, cartrover_job, default_shape) = tokio::join!(
         loop_job(effort, window_safe(per_window, effort.per_second)),
-        cartrover_job(effort)
+        cartrover_job(effort),
+        loop_job_default_shape(effort)
     );
-    let (loop_job, cartrover_job) = (loop_job?, cartrover_job?);
-    let default_shape = loop_job_default_shape(effort).await?;
+    let (loop_job, cartrover_job, default_shape) = (loop_job?, cartrover_job?, default_shape?);
 
     let mut rows = Vec::new();
     let loop_label = format!("Loop {per_window}/min sliding window");
