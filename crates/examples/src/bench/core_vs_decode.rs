@@ -9,9 +9,8 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use returns_core::{evaluate_receipt, plan_asns};
-
-use super::fixture::{CoreCase, Fixture};
+use super::fixture::Fixture;
+use super::pipeline::{convert, decode, plan_and_evaluate};
 use super::report::Row;
 use super::stats::{human, median, ratio};
 
@@ -27,44 +26,6 @@ struct Pass {
     decode: Duration,
     convert: Duration,
     core: Duration,
-}
-
-/// Decodes each body as a Loop return; the drop of the decoded returns is
-/// part of the cost.
-pub fn decode(bodies: &[Vec<u8>]) -> Vec<loop_client::Return> {
-    bodies
-        .iter()
-        .filter_map(|body| serde_json::from_slice::<loop_client::Return>(body).ok())
-        .collect()
-}
-
-/// Plans the ASNs of each return and evaluates its receipt; returns how many
-/// decisions were made (so nothing is optimised away).
-pub fn plan_and_evaluate(fixture: &Fixture, cases: &[CoreCase]) -> usize {
-    let mut decided = 0;
-    for case in cases {
-        let Ok(plan) = plan_asns(&case.ret, &fixture.settings) else {
-            continue;
-        };
-        let decision = evaluate_receipt(
-            plan.drafts(),
-            &case.observations,
-            &fixture.settings.receipt_criteria,
-            case.ret.created_at,
-            fixture.now,
-        );
-        black_box(&decision);
-        decided += 1;
-    }
-    decided
-}
-
-fn convert(returns: &[loop_client::Return]) -> usize {
-    returns
-        .iter()
-        .filter_map(|ret| loop_client::conversion::to_core_return(ret).ok())
-        .map(|ret| black_box(ret).lines.len())
-        .sum()
 }
 
 fn one_pass(fixture: &Fixture) -> Pass {

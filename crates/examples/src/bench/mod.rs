@@ -16,6 +16,7 @@ pub mod error;
 pub mod fixture;
 pub mod memory;
 pub mod overhead;
+pub mod pipeline;
 pub mod rate;
 pub mod report;
 pub mod stats;
