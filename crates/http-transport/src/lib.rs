@@ -6,8 +6,9 @@
 //! [`RetryPolicy`], a [`RateLimit`] and a vendor [`Classifier`] — and sends
 //! [`Request`] descriptions through it. The transport:
 //!
-//! - retries only what is safe: connect failures always, other failures only
-//!   for idempotent requests, following the pure function [`retry::decide`]
+//! - retries only what is safe: connect failures and throttles always, other
+//!   failures only for idempotent requests, following the pure function
+//!   [`retry::decide`]
 //!   (capped exponential backoff with full jitter, `Retry-After` honoured);
 //! - waits for a client-side limiter shared by all clones instead of
 //!   collecting 429s;

@@ -109,9 +109,11 @@ pub enum Decision {
 /// with `outcome`, `elapsed` after the call started.
 ///
 /// `retry_safe` is true for idempotent requests and for requests the caller
-/// marked safe to repeat. A request that was never sent (connect failure) is
-/// always safe to repeat; anything else that may have reached the vendor is
-/// repeated only when `retry_safe`. Fatal answers are never retried.
+/// marked safe to repeat. A request that was never sent (connect failure) or
+/// that the vendor throttled (429, or a classifier's
+/// [`RetryClass::Throttle`]: turned away unprocessed) is always safe to
+/// repeat; anything else that may have reached the vendor is repeated only
+/// when `retry_safe`. Fatal answers are never retried.
 /// `jitter` is a number in `[0, 1)` scaling the backoff (full jitter).
 pub fn decide(
     policy: &RetryPolicy,
@@ -129,6 +131,12 @@ pub fn decide(
             class: RetryClass::Fatal,
             ..
         } => return Decision::Stop,
+        // A throttled call was turned away before the vendor acted on it,
+        // so repeating it is safe whatever its method.
+        Outcome::Answered {
+            class: RetryClass::Throttle,
+            retry_after,
+        } => retry_after,
         Outcome::Answered { retry_after, .. } if retry_safe => retry_after,
         Outcome::Transport(TransportErrorKind::Connect) => None,
         Outcome::Transport(_) if retry_safe => None,
@@ -187,48 +195,14 @@ mod tests {
         use TransportErrorKind::{Connect, Dropped, Timeout};
         let policy = RetryPolicy::default();
         // (attempt, elapsed, retry_safe, outcome, jitter) -> decision
+        #[rustfmt::skip]
         let table: &[(u32, Duration, bool, Outcome, f64, Decision)] = &[
             // Transient answers on idempotent calls back off exponentially.
-            (
-                1,
-                ms(0),
-                true,
-                answered(Retryable, None),
-                1.0,
-                RetryAfter(ms(250)),
-            ),
-            (
-                2,
-                ms(0),
-                true,
-                answered(Retryable, None),
-                1.0,
-                RetryAfter(ms(500)),
-            ),
-            (
-                3,
-                ms(0),
-                true,
-                answered(Retryable, None),
-                1.0,
-                RetryAfter(ms(1000)),
-            ),
-            (
-                1,
-                ms(0),
-                true,
-                answered(Retryable, None),
-                0.5,
-                RetryAfter(ms(125)),
-            ),
-            (
-                1,
-                ms(0),
-                true,
-                answered(Retryable, None),
-                0.0,
-                RetryAfter(ms(0)),
-            ),
+            (1, ms(0), true, answered(Retryable, None), 1.0, RetryAfter(ms(250))),
+            (2, ms(0), true, answered(Retryable, None), 1.0, RetryAfter(ms(500))),
+            (3, ms(0), true, answered(Retryable, None), 1.0, RetryAfter(ms(1000))),
+            (1, ms(0), true, answered(Retryable, None), 0.5, RetryAfter(ms(125))),
+            (1, ms(0), true, answered(Retryable, None), 0.0, RetryAfter(ms(0))),
             // The attempt limit stops everything.
             (4, ms(0), true, answered(Retryable, None), 1.0, Stop),
             (4, ms(0), true, Outcome::Transport(Connect), 1.0, Stop),
@@ -236,84 +210,23 @@ mod tests {
             (1, ms(0), true, answered(Fatal, None), 1.0, Stop),
             (1, ms(0), true, answered(Fatal, Some(ms(10))), 1.0, Stop),
             // Retry-After replaces the backoff, and is capped.
-            (
-                1,
-                ms(0),
-                true,
-                answered(Throttle, Some(ms(2000))),
-                0.1,
-                RetryAfter(ms(2000)),
-            ),
-            (
-                1,
-                ms(0),
-                true,
-                answered(Throttle, Some(ms(600_000))),
-                0.1,
-                RetryAfter(ms(60_000)),
-            ),
-            (
-                1,
-                ms(0),
-                true,
-                answered(Throttle, None),
-                1.0,
-                RetryAfter(ms(250)),
-            ),
-            // Non-idempotent calls are retried only when never sent.
+            (1, ms(0), true, answered(Throttle, Some(ms(2000))), 0.1, RetryAfter(ms(2000))),
+            (1, ms(0), true, answered(Throttle, Some(ms(600_000))), 0.1, RetryAfter(ms(60_000))),
+            (1, ms(0), true, answered(Throttle, None), 1.0, RetryAfter(ms(250))),
+            // Non-idempotent calls are retried only when never sent or
+            // throttled (turned away unprocessed).
             (1, ms(0), false, answered(Retryable, None), 1.0, Stop),
-            (
-                1,
-                ms(0),
-                false,
-                answered(Throttle, Some(ms(1000))),
-                1.0,
-                Stop,
-            ),
+            (1, ms(0), false, answered(Throttle, Some(ms(1000))), 1.0, RetryAfter(ms(1000))),
+            (1, ms(0), false, answered(Throttle, None), 1.0, RetryAfter(ms(250))),
             (1, ms(0), false, Outcome::Transport(Timeout), 1.0, Stop),
             (1, ms(0), false, Outcome::Transport(Dropped), 1.0, Stop),
-            (
-                1,
-                ms(0),
-                false,
-                Outcome::Transport(Connect),
-                1.0,
-                RetryAfter(ms(250)),
-            ),
-            (
-                1,
-                ms(0),
-                true,
-                Outcome::Transport(Timeout),
-                1.0,
-                RetryAfter(ms(250)),
-            ),
-            (
-                1,
-                ms(0),
-                true,
-                Outcome::Transport(Dropped),
-                1.0,
-                RetryAfter(ms(250)),
-            ),
+            (1, ms(0), false, Outcome::Transport(Connect), 1.0, RetryAfter(ms(250))),
+            (1, ms(0), true, Outcome::Transport(Timeout), 1.0, RetryAfter(ms(250))),
+            (1, ms(0), true, Outcome::Transport(Dropped), 1.0, RetryAfter(ms(250))),
             // The time budget stops a retry that would overrun it.
             (1, ms(119_900), true, answered(Retryable, None), 1.0, Stop),
-            (
-                1,
-                ms(119_700),
-                true,
-                answered(Retryable, None),
-                1.0,
-                RetryAfter(ms(250)),
-            ),
-            (
-                1,
-                ms(100_000),
-                true,
-                answered(Throttle, Some(ms(30_000))),
-                1.0,
-                Stop,
-            ),
+            (1, ms(119_700), true, answered(Retryable, None), 1.0, RetryAfter(ms(250))),
+            (1, ms(100_000), true, answered(Throttle, Some(ms(30_000))), 1.0, Stop),
         ];
         for (i, &(attempt, elapsed, safe, outcome, jitter, expected)) in table.iter().enumerate() {
             let got = decide(&policy, attempt, elapsed, safe, outcome, jitter);

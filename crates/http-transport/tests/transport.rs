@@ -119,6 +119,27 @@ async fn a_non_idempotent_post_answered_500_is_not_retried() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn a_throttled_post_is_retried_because_it_was_not_processed() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "1"))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(serde_json::json!({"id": 3})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let response = transport(&server)
+        .execute::<Thing>(Request::post("/things"))
+        .await
+        .unwrap();
+    assert_eq!((response.body.id, response.attempts), (3, 2));
+}
+
+#[tokio::test(start_paused = true)]
 async fn a_post_marked_idempotent_is_retried() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))

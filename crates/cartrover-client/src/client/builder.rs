@@ -131,7 +131,7 @@ impl<C> ClientBuilder<C> {
         if let Some(client) = self.http_client {
             builder = builder.http_client(client);
         }
-        Ok(Core::new(builder.build()?, self.retry_policy))
+        Ok(Core::new(builder.build()?))
     }
 }
 

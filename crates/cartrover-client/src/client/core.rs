@@ -1,12 +1,9 @@
 //! The call path every level shares: merchant header, throttle handling,
 //! envelope unwrapping and reply metadata.
 
-use std::time::Duration;
-
 use serde::de::{DeserializeOwned, IgnoredAny};
 
-use http_transport::retry::{Decision, Outcome, decide};
-use http_transport::{Request, Response, RetryClass, RetryPolicy, Transport};
+use http_transport::{Request, Response, Transport};
 
 use crate::envelope::Envelope;
 use crate::error::{Error, Result};
@@ -21,15 +18,13 @@ pub(crate) const MERCHANT_PK_HEADER: &str = "X-Merchant-Pk";
 #[derive(Debug, Clone)]
 pub(crate) struct Core {
     transport: Transport,
-    retry: RetryPolicy,
     merchant_pk: Option<MerchantPk>,
 }
 
 impl Core {
-    pub(crate) fn new(transport: Transport, retry: RetryPolicy) -> Self {
+    pub(crate) fn new(transport: Transport) -> Self {
         Self {
             transport,
-            retry,
             merchant_pk: None,
         }
     }
@@ -48,73 +43,26 @@ impl Core {
 
     /// Sends `request`; the body is decoded as `T` (the whole envelope).
     ///
-    /// The transport retries throttles of idempotent requests itself. A
-    /// `RateLimit` answer means CartRover did not process the call, so it is
-    /// safe to repeat even for a POST; those are retried here, on the same
-    /// policy and the same pure decision function.
+    /// A `RateLimit` answer means CartRover did not process the call, so the
+    /// transport waits one refill period and repeats it, POSTs included.
     async fn send<T: DeserializeOwned>(&self, request: Request) -> Result<(Response<T>, u32)> {
         let request = match &self.merchant_pk {
             Some(pk) => request.header(MERCHANT_PK_HEADER, pk),
             None => request,
         };
-        let started = tokio::time::Instant::now();
-        let mut attempts = 0;
-        loop {
-            let operation = request.operation_name();
-            let error = match self.transport.execute::<T>(request.clone()).await {
-                Ok(response) => {
-                    attempts += response.attempts;
-                    let process_id = response.request_id.as_deref();
-                    tracing::debug!(operation, process_id, attempts, "cartrover call succeeded");
-                    return Ok((response, attempts));
-                }
-                Err(error) => {
-                    attempts += 1;
-                    let process_id = error.request_id();
-                    tracing::debug!(operation, process_id, error = %error, "cartrover call failed");
-                    error
-                }
-            };
-            let delay = if request.is_idempotent() {
-                None // the transport has already applied the policy
-            } else {
-                self.throttle_delay(&error, attempts, started.elapsed())
-            };
-            let Some(delay) = delay else {
-                return Err(error.into());
-            };
-            tracing::warn!(
-                operation,
-                attempt = attempts,
-                delay_ms = delay.as_millis() as u64,
-                process_id = error.request_id(),
-                "cartrover rate limit, retrying"
-            );
-            tokio::time::sleep(delay).await;
-        }
-    }
-
-    /// How long to wait before repeating a call that `error` ended, when it
-    /// was a throttle and the retry policy allows another attempt.
-    fn throttle_delay(
-        &self,
-        error: &http_transport::Error,
-        attempts: u32,
-        elapsed: Duration,
-    ) -> Option<Duration> {
-        if !error.is_rate_limited() {
-            return None;
-        }
-        let outcome = Outcome::Answered {
-            class: RetryClass::Throttle,
-            retry_after: error.as_api().and_then(|api| api.retry_after),
-        };
-        // A `RateLimit` answer carries one refill period as retry_after (see
-        // classify.rs); a bare 429 without Retry-After waits the full backoff
-        // ceiling (jitter 1.0).
-        match decide(&self.retry, attempts, elapsed, true, outcome, 1.0) {
-            Decision::RetryAfter(delay) => Some(delay),
-            Decision::Stop => None,
+        let operation = request.operation_name();
+        match self.transport.execute::<T>(request).await {
+            Ok(response) => {
+                let process_id = response.request_id.as_deref();
+                let attempts = response.attempts;
+                tracing::debug!(operation, process_id, attempts, "cartrover call succeeded");
+                Ok((response, attempts))
+            }
+            Err(error) => {
+                let process_id = error.request_id();
+                tracing::debug!(operation, process_id, error = %error, "cartrover call failed");
+                Err(error.into())
+            }
         }
     }
 
