@@ -12,6 +12,7 @@
 pub mod cli;
 pub mod core_vs_decode;
 pub mod counting;
+pub mod decode_cost;
 pub mod error;
 pub mod fixture;
 pub mod memory;

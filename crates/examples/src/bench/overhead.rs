@@ -3,11 +3,13 @@
 //! rate limit off.
 //!
 //! Both sides share one `reqwest::Client` (one connection pool), and alternate
-//! round by round so that both see the same machine noise. The raw side
+//! round by round so that both see the same machine noise. The raw side sets
+//! the same 30 s per-request timeout as the typed clients' default and
 //! decodes into `serde_json::Value`: what a person writes by hand when no
-//! typed model is at hand. Sequential calls compare the median latency per
-//! call; concurrent calls (64 in flight) compare the median wall time of a
-//! batch.
+//! typed model is at hand. Sequential calls alternate call by call (typed,
+//! raw, raw, typed, …) and compare the median latency per call; concurrent
+//! calls (64 in flight) alternate batch by batch and compare the median wall
+//! time of a batch per call.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -22,6 +24,7 @@ use sandbox::{Sandbox, SandboxConfig};
 use serde_json::Value;
 use time::OffsetDateTime;
 
+use super::decode_cost;
 use super::error::BenchError;
 use super::fixture::{NOW, SEED, WAREHOUSE};
 use super::report::Row;
@@ -39,20 +42,32 @@ const PAGE_SIZE: u32 = 100;
 /// How much to measure.
 #[derive(Debug, Clone, Copy)]
 pub struct Effort {
-    /// Rounds of each mode, sides alternating.
+    /// Rounds of sequential pairs.
     pub rounds: usize,
-    /// Sequential calls per side per round.
+    /// Pairs of sequential calls (one per side) per round.
     pub sequential_calls: usize,
-    /// Calls per side per round in the concurrent mode.
+    /// Calls per batch in the concurrent mode.
     pub concurrent_calls: usize,
+    /// Time each side spends in the concurrent mode: the number of batches
+    /// follows from the time of the first one, within
+    /// [`MIN_BATCHES`]`..=`[`MAX_BATCHES`], so that slow endpoints (a page of
+    /// 100 returns) do not take minutes and fast ones get many samples.
+    pub concurrent_budget: Duration,
 }
+
+/// Fewest batches per side in the concurrent mode.
+pub const MIN_BATCHES: usize = 10;
+
+/// Most batches per side in the concurrent mode.
+pub const MAX_BATCHES: usize = 200;
 
 impl Effort {
     /// The effort of the full run.
     pub const FULL: Effort = Effort {
         rounds: 20,
         sequential_calls: 25,
-        concurrent_calls: 4 * CONCURRENCY,
+        concurrent_calls: 2 * CONCURRENCY,
+        concurrent_budget: Duration::from_millis(2_500),
     };
 
     /// A quick run for trying the harness out.
@@ -60,7 +75,14 @@ impl Effort {
         rounds: 4,
         sequential_calls: 10,
         concurrent_calls: CONCURRENCY,
+        concurrent_budget: Duration::from_millis(200),
     };
+
+    /// Batches per side for an endpoint whose batch took `batch`.
+    fn batches(&self, batch: Duration) -> usize {
+        let fits = self.concurrent_budget.as_secs_f64() / batch.as_secs_f64().max(1e-6);
+        (fits as usize).clamp(MIN_BATCHES, MAX_BATCHES)
+    }
 }
 
 /// The endpoints compared.
@@ -291,7 +313,8 @@ impl Targets {
         Ok(())
     }
 
-    async fn raw(&self, endpoint: Endpoint) -> Result<(), BenchError> {
+    /// The raw call's body, not decoded.
+    async fn raw_bytes(&self, endpoint: Endpoint) -> Result<http_transport::Bytes, BenchError> {
         let name = endpoint.label();
         let request = match endpoint {
             Endpoint::LoopDetails
@@ -336,7 +359,7 @@ impl Targets {
             endpoint: name,
             source,
         };
-        let body = request
+        request
             .header("Accept", "application/json")
             .timeout(Duration::from_secs(30))
             .send()
@@ -345,7 +368,12 @@ impl Targets {
             .map_err(raw_error)?
             .bytes()
             .await
-            .map_err(raw_error)?;
+            .map_err(raw_error)
+    }
+
+    async fn raw(&self, endpoint: Endpoint) -> Result<(), BenchError> {
+        let name = endpoint.label();
+        let body = self.raw_bytes(endpoint).await?;
         if endpoint == Endpoint::LoopDetailsBytes {
             black_box(body);
             return Ok(());
@@ -365,36 +393,36 @@ impl Targets {
         Ok(())
     }
 
-    /// One Get Return Details body, as the server sends it.
-    async fn details_body(&self) -> Result<Vec<u8>, BenchError> {
-        let raw_error = |source| BenchError::Raw {
-            endpoint: Endpoint::LoopDetails.label(),
-            source,
-        };
-        let response = self
-            .http
-            .get(format!("{}/warehouse/return/details", self.loop_base))
-            .query(&[("return_id", self.return_id.as_str())])
-            .header("X-Authorization", &self.loop_key)
-            .send()
-            .await
-            .and_then(reqwest::Response::error_for_status)
-            .map_err(raw_error)?;
-        Ok(response.bytes().await.map_err(raw_error)?.to_vec())
+    /// One answer body of `endpoint`, as the server sends it.
+    async fn body(&self, endpoint: Endpoint) -> Result<Vec<u8>, BenchError> {
+        Ok(self.raw_bytes(endpoint).await?.to_vec())
     }
 
-    /// Per-call latencies of `calls` sequential calls.
-    async fn sequential(
+    /// Latencies of `pairs` pairs of sequential calls, one call per side in
+    /// each pair (which side goes first alternates), so that both sides meet
+    /// the same moment of machine noise.
+    async fn sequential_pairs(
         &self,
         endpoint: Endpoint,
-        side: Side,
-        calls: usize,
-        into: &mut Vec<Duration>,
+        pairs: usize,
+        typed: &mut Vec<Duration>,
+        raw: &mut Vec<Duration>,
     ) -> Result<(), BenchError> {
-        for _ in 0..calls {
-            let started = Instant::now();
-            self.call(endpoint, side).await?;
-            into.push(started.elapsed());
+        for pair in 0..pairs {
+            let order = if pair.is_multiple_of(2) {
+                [Side::Typed, Side::Raw]
+            } else {
+                [Side::Raw, Side::Typed]
+            };
+            for side in order {
+                let started = Instant::now();
+                self.call(endpoint, side).await?;
+                let into = match side {
+                    Side::Typed => &mut *typed,
+                    Side::Raw => &mut *raw,
+                };
+                into.push(started.elapsed());
+            }
         }
         Ok(())
     }
@@ -433,7 +461,11 @@ pub async fn run(effort: Effort) -> Result<Vec<Row>, BenchError> {
     for endpoint in Endpoint::ALL {
         rows.extend(compare(&targets, endpoint, effort).await?);
     }
-    rows.extend(decode_diagnostics(&targets.details_body().await?, effort));
+    rows.extend(decode_cost::rows(
+        &targets.body(Endpoint::LoopDetails).await?,
+        &targets.body(Endpoint::CartroverStatus).await?,
+        effort.rounds * 10,
+    ));
     sandbox.shutdown().await?;
     Ok(rows)
 }
@@ -444,35 +476,42 @@ async fn compare(
     effort: Effort,
 ) -> Result<Vec<Row>, BenchError> {
     // Warm-up: connections open, caches and allocator settled.
+    let (mut typed_seq, mut raw_seq) = (Vec::new(), Vec::new());
+    targets
+        .sequential_pairs(
+            endpoint,
+            effort.sequential_calls,
+            &mut typed_seq,
+            &mut raw_seq,
+        )
+        .await?;
+    let mut batch = Duration::ZERO;
     for side in [Side::Typed, Side::Raw] {
-        let mut ignored = Vec::new();
-        targets
-            .sequential(endpoint, side, effort.sequential_calls, &mut ignored)
-            .await?;
-        targets
+        let per_call = targets
             .concurrent(endpoint, side, effort.concurrent_calls)
             .await?;
+        batch = batch.max(per_call * effort.concurrent_calls as u32);
     }
 
-    let mut typed_seq = Vec::new();
-    let mut raw_seq = Vec::new();
-    let mut typed_batch = Vec::new();
-    let mut raw_batch = Vec::new();
-    for round in 0..effort.rounds {
+    typed_seq.clear();
+    raw_seq.clear();
+    for _ in 0..effort.rounds {
+        targets
+            .sequential_pairs(
+                endpoint,
+                effort.sequential_calls,
+                &mut typed_seq,
+                &mut raw_seq,
+            )
+            .await?;
+    }
+    let (mut typed_batch, mut raw_batch) = (Vec::new(), Vec::new());
+    for round in 0..effort.batches(batch) {
         let order = if round.is_multiple_of(2) {
             [Side::Typed, Side::Raw]
         } else {
             [Side::Raw, Side::Typed]
         };
-        for side in order {
-            let into = match side {
-                Side::Typed => &mut typed_seq,
-                Side::Raw => &mut raw_seq,
-            };
-            targets
-                .sequential(endpoint, side, effort.sequential_calls, into)
-                .await?;
-        }
         for side in order {
             let per_call = targets
                 .concurrent(endpoint, side, effort.concurrent_calls)
@@ -510,56 +549,4 @@ async fn compare(
             &raw_batch,
         ),
     ])
-}
-
-/// Diagnostic: where the typed Loop details call spends its extra time.
-/// Decodes one details body as `serde_json::Value` (the raw side), as
-/// `loop_client::Return` with plain `serde_json`, and as the transport does
-/// (through `serde_path_to_error`), interleaved.
-fn decode_diagnostics(body: &[u8], effort: Effort) -> Vec<Row> {
-    const BATCH: usize = 50;
-    let time = |decode: &dyn Fn() -> bool| {
-        let started = Instant::now();
-        for _ in 0..BATCH {
-            black_box(decode());
-        }
-        started.elapsed() / BATCH as u32
-    };
-    let value = || serde_json::from_slice::<Value>(black_box(body)).is_ok();
-    let typed = || serde_json::from_slice::<loop_client::Return>(black_box(body)).is_ok();
-    let with_path = || {
-        let mut deserializer = serde_json::Deserializer::from_slice(black_box(body));
-        serde_path_to_error::deserialize::<_, loop_client::Return>(&mut deserializer).is_ok()
-    };
-    let (mut values, mut typeds, mut paths) = (Vec::new(), Vec::new(), Vec::new());
-    for _ in 0..effort.rounds * 10 {
-        values.push(time(&value));
-        typeds.push(time(&typed));
-        paths.push(time(&with_path));
-    }
-    let (value, typed, with_path) = (
-        median_nanos(&values),
-        median_nanos(&typeds),
-        median_nanos(&paths),
-    );
-    vec![
-        Row::info(
-            "   decode one Loop details body: typed as the transport does / Value",
-            format!(
-                "{:.3} ({} vs {})",
-                ratio(with_path, value),
-                human(with_path),
-                human(value)
-            ),
-        ),
-        Row::info(
-            "   decode one Loop details body: typed with plain serde_json / Value",
-            format!(
-                "{:.3} ({} vs {})",
-                ratio(typed, value),
-                human(typed),
-                human(value)
-            ),
-        ),
-    ]
 }
