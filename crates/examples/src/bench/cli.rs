@@ -52,6 +52,9 @@ enum Internal {
         /// Returns to stream.
         #[arg(long)]
         returns: usize,
+        /// Returns per page.
+        #[arg(long)]
+        page_size: u32,
     },
 }
 
@@ -95,7 +98,8 @@ pub fn main() -> ExitCode {
             base_url,
             api_key,
             returns,
-        }) => run_child(&base_url, &api_key, returns),
+            page_size,
+        }) => run_child(&base_url, &api_key, returns, page_size),
         None => run(&cli),
     };
     match outcome {
@@ -107,8 +111,13 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn run_child(base_url: &str, api_key: &str, returns: usize) -> Result<ExitCode, BenchError> {
-    let report = memory::child(base_url, api_key, returns)?;
+fn run_child(
+    base_url: &str,
+    api_key: &str,
+    returns: usize,
+    page_size: u32,
+) -> Result<ExitCode, BenchError> {
+    let report = memory::child(base_url, api_key, returns, page_size)?;
     let line = serde_json::to_string(&report).map_err(|e| BenchError::Child {
         returns,
         message: e.to_string(),
