@@ -15,7 +15,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use cartrover_client::{CartClient, CustRef, OrderApi};
-use cloudx_client::{CloudxApi, CloudxClient, CreateOutcome, NewReceivingTicket, TicketId};
+use cloudx_client::{CloudxApi, CloudxClient, NewReceivingTicket, TicketId};
 use futures::{StreamExt, TryStreamExt, stream};
 use loop_client::{ListReturnsQuery, LoopClient, RateLimit, ReturnId, ReturnLookup};
 use returns_core::plan_asns;
@@ -159,6 +159,33 @@ struct Targets {
     window: (OffsetDateTime, OffsetDateTime),
 }
 
+/// Creates the receiving ticket the CloudX calls read back: the first ASN of
+/// the return `return_id`, fetched from Loop and planned by the core.
+async fn first_ticket(
+    loop_client: &LoopClient,
+    cloudx: &CloudxClient,
+    return_id: &str,
+) -> Result<String, BenchError> {
+    let core_error = |message: String| BenchError::Core {
+        return_id: return_id.to_owned(),
+        message,
+    };
+    let lookup = ReturnLookup::ReturnId(ReturnId::from(return_id));
+    let loop_return = loop_client.get_return(&lookup, None).await?;
+    let core_return = loop_client::conversion::to_core_return(&loop_return)
+        .map_err(|e| core_error(e.to_string()))?;
+    let settings = returns_core::IntegrationSettings::new(WAREHOUSE);
+    let asns = plan_asns(&core_return, &settings).map_err(|e| core_error(e.to_string()))?;
+    let draft = asns
+        .drafts()
+        .first()
+        .ok_or_else(|| core_error("no ASN planned".to_owned()))?;
+    let outcome = cloudx
+        .create_ticket(&NewReceivingTicket::from(draft))
+        .await?;
+    Ok(outcome.ticket().id.to_string())
+}
+
 impl Targets {
     async fn new(sandbox: &Sandbox) -> Result<Self, BenchError> {
         let credentials = sandbox.credentials();
@@ -207,37 +234,7 @@ impl Targets {
             })?
             .to_owned();
 
-        // One receiving ticket to read back: the first return's first ASN.
-        let loop_return = loop_client
-            .get_return(
-                &ReturnLookup::ReturnId(ReturnId::from(return_id.as_str())),
-                None,
-            )
-            .await?;
-        let core_return = loop_client::conversion::to_core_return(&loop_return).map_err(|e| {
-            BenchError::Core {
-                return_id: return_id.clone(),
-                message: e.to_string(),
-            }
-        })?;
-        let settings = returns_core::IntegrationSettings::new(WAREHOUSE);
-        let asns = plan_asns(&core_return, &settings).map_err(|e| BenchError::Core {
-            return_id: return_id.clone(),
-            message: e.to_string(),
-        })?;
-        let draft = asns.drafts().first().ok_or_else(|| BenchError::Core {
-            return_id: return_id.clone(),
-            message: "no ASN planned".to_owned(),
-        })?;
-        let ticket_id = match cloudx
-            .create_ticket(&NewReceivingTicket::from(draft))
-            .await?
-        {
-            CreateOutcome::Created(ticket)
-            | CreateOutcome::AlreadyExisted(ticket)
-            | CreateOutcome::Recovered(ticket) => ticket.id.to_string(),
-            other => other.ticket().id.to_string(),
-        };
+        let ticket_id = first_ticket(&loop_client, &cloudx, &return_id).await?;
 
         Ok(Self {
             http,
