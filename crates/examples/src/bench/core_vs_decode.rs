@@ -5,6 +5,12 @@
 //! chunks, core first in odd ones), so both see the same machine noise; the
 //! ratio of their totals over a pass is the measure, and the median pass is
 //! reported.
+//!
+//! - **Decode**: `serde_json` into `loop_client::Return`, dropping included.
+//! - **Core**: `plan_asns` then `evaluate_receipt` against the warehouse
+//!   reports the fixture prepared, plans and decisions dropped included.
+//! - The Loop → core conversion between the two is timed apart and reported
+//!   for information; it is in neither side of the bar.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
