@@ -580,15 +580,21 @@ impl Transport {
     }
 }
 
-/// Decodes JSON through `serde_path_to_error`, giving `(path, message)` on
-/// failure. Blank bodies decode as `null`.
+/// Decodes JSON, giving `(path, message)` on failure. Blank bodies decode
+/// as `null`.
+///
+/// Path tracking costs about half again the decode time, so the fast
+/// decoder goes first and `serde_path_to_error` only runs again on a body
+/// that failed, to name the path.
 fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, (String, String)> {
     let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
         b"null"
     } else {
         body
     };
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(&mut deserializer)
-        .map_err(|e| (e.path().to_string(), e.inner().to_string()))
+    serde_json::from_slice(body).or_else(|_| {
+        let mut deserializer = serde_json::Deserializer::from_slice(body);
+        serde_path_to_error::deserialize(&mut deserializer)
+            .map_err(|e| (e.path().to_string(), e.inner().to_string()))
+    })
 }
