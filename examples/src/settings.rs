@@ -173,7 +173,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("settings-test-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("settings.toml");
-        let readme = include_str!("../../../README.md");
+        let readme = include_str!("../../README.md");
         let sample = readme
             .split("```toml\n")
             .nth(1)
