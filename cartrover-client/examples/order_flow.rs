@@ -5,7 +5,7 @@
 //! Runs against any CartRover-compatible server, e.g. the sandbox's simulator:
 //!
 //! ```text
-//! cargo run -p sandbox -- --json      # prints the base URL and credentials
+//! cargo run -p bergen-sandbox -- --json      # prints the base URL and credentials
 //! CARTROVER_BASE_URL=http://127.0.0.1:PORT \
 //! CARTROVER_CART_USER=… CARTROVER_CART_KEY=… \
 //! CARTROVER_MERCHANT_USER=… CARTROVER_MERCHANT_KEY=… \

@@ -103,6 +103,7 @@
 //! [`StatusUpdate::Shipped`], and the `X-Merchant-Pk` header of
 //! [`WarehouseClient::for_merchant`]. No inventory write is offered: none is
 //! publicly known.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 
 #[macro_use]
@@ -132,3 +133,8 @@ pub use validate::{MissingFields, NAME_OR_COMPANY};
 /// Transport settings used by [`ClientBuilder`], and the request type of the
 /// `send_raw` escape hatch, re-exported for convenience.
 pub use http_transport::{RateLimit, Request, RetryPolicy, Timeouts};
+
+// The README example is compiled (and, unless marked `no_run`, run) as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -92,6 +92,7 @@
 //! excerpt. Reads are retried on timeouts, 408, 429 (after `Retry-After`)
 //! and 5xx; creates follow the duplicate-proof procedure of
 //! [`CloudxApi::create_ticket`].
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod api;
 mod client;
@@ -124,3 +125,8 @@ pub mod transport {
         Timeouts, TransportError, TransportErrorKind,
     };
 }
+
+// The README example is compiled (and, unless marked `no_run`, run) as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -43,6 +43,7 @@
 //! }
 //! # Ok(()) }
 //! ```
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod auth;
 mod base_url;
@@ -72,3 +73,8 @@ pub use transport::{Response, Timeouts, Transport, TransportBuilder, VendorProfi
 pub use bytes::Bytes;
 /// The HTTP types used in this crate's API.
 pub use reqwest::{Method, StatusCode, header};
+
+// The README example is compiled (and, unless marked `no_run`, run) as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

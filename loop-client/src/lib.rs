@@ -76,7 +76,6 @@ mod api;
 mod classifier;
 mod client;
 #[cfg(feature = "core")]
-#[cfg_attr(docsrs, doc(cfg(feature = "core")))]
 pub mod conversion;
 mod de;
 pub mod enums;
@@ -136,3 +135,8 @@ mod static_checks {
     static_assertions::assert_impl_all!(Return: Send, Sync, Clone);
     static_assertions::assert_obj_safe!(LoopApi);
 }
+
+// The README example is compiled (and, unless marked `no_run`, run) as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -64,6 +64,7 @@
 //! );
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod asn;
 pub mod criteria;
@@ -88,3 +89,8 @@ pub use note::NOTE_MAX_LEN;
 pub use observation::{ItemCondition, ObservedLine, ReceivingPhase, ShipmentObservation};
 pub use reference::{InvalidReferenceNumber, REFERENCE_MAX_LEN, ReferenceNumber};
 pub use settings::{IntegrationSettings, ProductIdentification, SettingsError, SettingsProblem};
+
+// The README example is compiled (and, unless marked `no_run`, run) as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

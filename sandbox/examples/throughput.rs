@@ -3,7 +3,7 @@
 //! ≥ 5,000/s on 2 cores).
 //!
 //! ```text
-//! cargo run -p sandbox --release --example throughput -- --requests 20000 --concurrency 32
+//! cargo run -p bergen-sandbox --release --example throughput -- --requests 20000 --concurrency 32
 //! ```
 //!
 //! Client and server share one 2-thread Tokio runtime, as in a benchmark

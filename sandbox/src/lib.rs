@@ -9,7 +9,7 @@
 //! seeded with a deterministic [`scenario`] and behind per-simulator
 //! [`faults`]; each simulator module ([`loop_sim`], [`cloudx_sim`],
 //! [`cartrover_sim`]) can also be served on its own with [`serve_router`].
-//! The `sandbox` binary (`cargo run -p sandbox -- --seed 42 --returns 100`)
+//! The `sandbox` binary (`cargo run -p bergen-sandbox -- --seed 42 --returns 100`)
 //! does the same from the command line.
 //!
 //! ```
@@ -25,6 +25,7 @@
 //! sandbox.shutdown().await
 //! # }
 //! ```
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod cartrover_sim;
 pub mod cloudx_sim;
@@ -38,3 +39,8 @@ mod server;
 pub use faults::{FaultConfig, FaultDecision};
 pub use sandbox::{Credentials, Sandbox, SandboxConfig, SandboxError, Simulator};
 pub use server::{DropConnection, Served, serve_router};
+
+// The README example is compiled (and, unless marked `no_run`, run) as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -3,7 +3,7 @@
 //! credentials, and serves until interrupted (Ctrl-C or SIGTERM).
 //!
 //! ```text
-//! cargo run -p sandbox -- --seed 42 --returns 100
+//! cargo run -p bergen-sandbox -- --seed 42 --returns 100
 //! ```
 
 use std::process::ExitCode;

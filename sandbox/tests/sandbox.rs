@@ -492,7 +492,7 @@ async fn binary_serves_until_terminated() {
     }
 
     let mut child = Reaped(
-        Command::new(env!("CARGO_BIN_EXE_sandbox"))
+        Command::new(env!("CARGO_BIN_EXE_bergen-sandbox"))
             .args(["--seed", "1", "--returns", "5", "--json"])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
