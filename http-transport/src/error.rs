@@ -67,6 +67,29 @@ impl Error {
         self.status() == Some(StatusCode::NOT_FOUND)
     }
 
+    /// Whether the vendor refused the credentials: HTTP 401 (missing or wrong)
+    /// or 403 (valid but without the permission the call needs). A client
+    /// whose vendor uses 403 for something else says so on its own `Error`.
+    pub fn is_unauthorized(&self) -> bool {
+        matches!(
+            self.status(),
+            Some(StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN)
+        )
+    }
+
+    /// Whether a success answer's body did not match the expected shape (not
+    /// JSON at all, cut off, or a field of the wrong type); see
+    /// [`DecodeError::path`].
+    pub fn is_decode(&self) -> bool {
+        matches!(self, Error::Decode(_))
+    }
+
+    /// Whether no usable answer arrived (connect failure, timeout, dropped
+    /// connection); see [`TransportError::was_sent`].
+    pub fn is_transport(&self) -> bool {
+        matches!(self, Error::Transport(_))
+    }
+
     /// Whether the vendor throttled the call (429 or a vendor throttle signal
     /// such as CartRover's `RateLimit` on a 200).
     pub fn is_rate_limited(&self) -> bool {
@@ -301,12 +324,29 @@ pub enum ConfigError {
         /// Why it was rejected (never contains the secret).
         reason: String,
     },
-    /// A required setting was not given.
-    #[error("missing setting: {0}")]
+    /// A required setting was not given, or given empty.
+    #[error("missing setting `{0}`: not given or empty")]
     Missing(&'static str),
     /// The HTTP client could not be built.
     #[error("could not build the HTTP client: {0}")]
     HttpClient(String),
+}
+
+/// Refuses an empty (or all-whitespace) credential, naming its setting, so a
+/// client's `build()` fails before any call is sent with it.
+///
+/// ```
+/// use http_transport::{ConfigError, require_credential};
+///
+/// assert_eq!(require_credential("api_key", " "), Err(ConfigError::Missing("api_key")));
+/// assert!(require_credential("api_key", "k-123").is_ok());
+/// ```
+pub fn require_credential(setting: &'static str, value: &str) -> Result<(), ConfigError> {
+    if value.trim().is_empty() {
+        Err(ConfigError::Missing(setting))
+    } else {
+        Ok(())
+    }
 }
 
 /// The first [`BODY_EXCERPT_LIMIT`] bytes of a body, lossily decoded.

@@ -49,6 +49,7 @@ mod auth;
 mod base_url;
 mod classify;
 mod error;
+mod open_enum;
 mod rate_limit;
 mod request;
 pub mod retry;
@@ -62,7 +63,7 @@ pub use classify::{
 };
 pub use error::{
     ApiError, BODY_EXCERPT_LIMIT, ConfigError, DecodeError, Error, TransportError,
-    TransportErrorKind,
+    TransportErrorKind, require_credential,
 };
 pub use rate_limit::RateLimit;
 pub use request::Request;
@@ -73,6 +74,13 @@ pub use transport::{Response, Timeouts, Transport, TransportBuilder, VendorProfi
 pub use bytes::Bytes;
 /// The HTTP types used in this crate's API.
 pub use reqwest::{Method, StatusCode, header};
+
+/// What [`open_enum!`] expands to needs; not part of the API.
+#[doc(hidden)]
+pub mod __private {
+    pub use serde;
+    pub use tracing;
+}
 
 // The README example is compiled (and, unless marked `no_run`, run) as a doctest.
 #[cfg(doctest)]
