@@ -1,10 +1,14 @@
 //! Client-side rate limiting, so a bulk job runs at the vendor's allowed rate
 //! instead of collecting 429s.
 //!
-//! One limiter is shared by every clone of a transport. It is a GCRA bucket
-//! from `governor`, driven by tokio's clock so tests with paused time see the
+//! One limiter is shared by every clone of a transport. Two shapes cover the
+//! vendors: a **sliding window** ("at most `n` calls in any `period`", Loop's
+//! 300 per minute) and a **bucket** ("bursts of `capacity`, one call regained
+//! every `refill_every`", CartRover's 100 + 1 per 0.6 s, a GCRA from
+//! `governor`). Both read tokio's clock, so tests with paused time see the
 //! spacing without waiting.
 
+use std::collections::VecDeque;
 use std::fmt;
 use std::num::NonZeroU32;
 use std::sync::Mutex;
@@ -12,6 +16,7 @@ use std::time::Duration;
 
 use governor::clock::Clock;
 use governor::{Quota, RateLimiter};
+use tokio::time::Instant;
 
 /// How fast a client may call a vendor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -20,8 +25,23 @@ pub enum RateLimit {
     /// No client-side limit.
     #[default]
     Unlimited,
+    /// At most `max` calls in any window of length `per`, however the calls
+    /// are spread: the shape of a vendor that counts calls per sliding (or
+    /// fixed) window. A call that would be the `max + 1`-th within `per`
+    /// waits until the oldest one leaves the window, plus 1 % of `per` so
+    /// that network jitter between us and the vendor's clock cannot put
+    /// `max + 1` calls into the vendor's window.
+    Window {
+        /// Calls allowed in any window.
+        max: NonZeroU32,
+        /// Length of the window.
+        per: Duration,
+    },
     /// A bucket of `capacity` calls, refilled one call every `refill_every`:
-    /// bursts up to `capacity`, then one call per `refill_every`.
+    /// bursts up to `capacity`, then one call per `refill_every`. Over a
+    /// window of length `capacity × refill_every` this admits up to
+    /// `2 × capacity − 1` calls: use it only for vendors that refill a bucket
+    /// this way (CartRover), and [`RateLimit::Window`] for "n per period".
     Bucket {
         /// Calls allowed in a burst.
         capacity: NonZeroU32,
@@ -31,15 +51,24 @@ pub enum RateLimit {
 }
 
 impl RateLimit {
-    /// `n` calls per minute with bursts of up to `n` (Loop: 300 per minute
-    /// per key). `0` means unlimited.
+    /// At most `n` calls in any 60 seconds (Loop: 300 per minute per key).
+    /// `0` means unlimited.
     pub fn per_minute(n: u32) -> Self {
-        Self::spread(n, Duration::from_secs(60))
+        Self::window(n, Duration::from_secs(60))
     }
 
-    /// `n` calls per second with bursts of up to `n`. `0` means unlimited.
+    /// At most `n` calls in any second. `0` means unlimited.
     pub fn per_second(n: u32) -> Self {
-        Self::spread(n, Duration::from_secs(1))
+        Self::window(n, Duration::from_secs(1))
+    }
+
+    /// At most `max` calls in any window of length `per`. A zero count or
+    /// period means unlimited.
+    pub fn window(max: u32, per: Duration) -> Self {
+        match NonZeroU32::new(max) {
+            Some(max) if !per.is_zero() => RateLimit::Window { max, per },
+            _ => RateLimit::Unlimited,
+        }
     }
 
     /// A bucket of `capacity` calls refilling one every `refill_every`
@@ -54,13 +83,6 @@ impl RateLimit {
             _ => RateLimit::Unlimited,
         }
     }
-
-    fn spread(n: u32, window: Duration) -> Self {
-        match NonZeroU32::new(n) {
-            Some(count) => Self::bucket(count.get(), window / count.get()),
-            None => RateLimit::Unlimited,
-        }
-    }
 }
 
 /// governor's clock, read from tokio so paused test time applies.
@@ -70,7 +92,7 @@ struct TokioClock;
 impl Clock for TokioClock {
     type Instant = std::time::Instant;
     fn now(&self) -> Self::Instant {
-        tokio::time::Instant::now().into_std()
+        Instant::now().into_std()
     }
 }
 
@@ -81,22 +103,75 @@ type Gcra = RateLimiter<
     governor::middleware::NoOpMiddleware<std::time::Instant>,
 >;
 
+/// The grant times of the last `max` calls; a new call may go once the
+/// oldest is a whole `span` old.
+struct SlidingWindow {
+    max: usize,
+    span: Duration,
+    grants: Mutex<VecDeque<Instant>>,
+}
+
+impl SlidingWindow {
+    fn new(max: NonZeroU32, per: Duration) -> Self {
+        let max = max.get() as usize;
+        Self {
+            max,
+            span: per + per / 100,
+            grants: Mutex::new(VecDeque::with_capacity(max)),
+        }
+    }
+
+    /// Takes a slot now, or answers when the next one frees.
+    fn try_take(&self) -> Result<(), Instant> {
+        let mut grants = self.grants.lock().expect("window lock");
+        let now = Instant::now();
+        while grants
+            .front()
+            .is_some_and(|&at| now.duration_since(at) >= self.span)
+        {
+            grants.pop_front();
+        }
+        match grants.front() {
+            Some(&oldest) if grants.len() >= self.max => Err(oldest + self.span),
+            _ => {
+                grants.push_back(now);
+                Ok(())
+            }
+        }
+    }
+
+    /// How long until a slot frees, from now.
+    fn wait_hint(&self) -> Duration {
+        let grants = self.grants.lock().expect("window lock");
+        let spacing = self.span / self.max as u32;
+        match grants.front() {
+            Some(&oldest) if grants.len() >= self.max => {
+                (oldest + self.span).saturating_duration_since(Instant::now())
+            }
+            _ => spacing,
+        }
+    }
+}
+
+enum Shape {
+    Unlimited,
+    Window(SlidingWindow),
+    Bucket { gcra: Gcra, refill_every: Duration },
+}
+
 /// The shared limiter of one transport.
 pub(crate) struct Limiter {
-    gcra: Option<Gcra>,
-    refill_every: Duration,
-    /// When the vendor reported no calls left, nobody goes before this.
-    paused_until: Mutex<Option<tokio::time::Instant>>,
+    shape: Shape,
+    /// When the vendor said stop (a throttle, or no calls left), nobody goes
+    /// before this.
+    paused_until: Mutex<Option<Instant>>,
 }
 
 impl Limiter {
     pub(crate) fn new(limit: RateLimit) -> Self {
-        match limit {
-            RateLimit::Unlimited => Self {
-                gcra: None,
-                refill_every: Duration::ZERO,
-                paused_until: Mutex::new(None),
-            },
+        let shape = match limit {
+            RateLimit::Unlimited => Shape::Unlimited,
+            RateLimit::Window { max, per } => Shape::Window(SlidingWindow::new(max, per)),
             RateLimit::Bucket {
                 capacity,
                 refill_every,
@@ -104,63 +179,102 @@ impl Limiter {
                 let quota = Quota::with_period(refill_every)
                     .expect("bucket() rejects a zero period")
                     .allow_burst(capacity);
-                Self {
-                    gcra: Some(RateLimiter::direct_with_clock(quota, TokioClock)),
+                Shape::Bucket {
+                    gcra: RateLimiter::direct_with_clock(quota, TokioClock),
                     refill_every,
-                    paused_until: Mutex::new(None),
+                }
+            }
+        };
+        Self {
+            shape,
+            paused_until: Mutex::new(None),
+        }
+    }
+
+    /// Waits until one more call is allowed, and takes its slot.
+    pub(crate) async fn acquire(&self) {
+        loop {
+            let pause = *self.paused_until.lock().expect("limiter lock");
+            match pause {
+                Some(until) if until > Instant::now() => tokio::time::sleep_until(until).await,
+                _ => break,
+            }
+        }
+        match &self.shape {
+            Shape::Unlimited => {}
+            Shape::Window(window) => {
+                while let Err(free_at) = window.try_take() {
+                    tokio::time::sleep_until(free_at).await;
+                }
+            }
+            Shape::Bucket { gcra, .. } => {
+                while let Err(not_until) = gcra.check() {
+                    tokio::time::sleep(not_until.wait_time_from(TokioClock.now())).await;
                 }
             }
         }
     }
 
-    /// Waits until one more call is allowed.
-    pub(crate) async fn acquire(&self) {
-        let Some(gcra) = &self.gcra else { return };
-        let pause = *self.paused_until.lock().expect("limiter lock");
-        if let Some(until) = pause {
-            tokio::time::sleep_until(until).await;
+    /// Holds every caller back for `delay` from now (a longer pause already
+    /// in force stays).
+    pub(crate) fn pause_for(&self, delay: Duration) {
+        let until = Instant::now() + delay;
+        let mut pause = self.paused_until.lock().expect("limiter lock");
+        if pause.is_none_or(|current| current < until) {
+            *pause = Some(until);
         }
-        while let Err(not_until) = gcra.check() {
-            tokio::time::sleep(not_until.wait_time_from(TokioClock.now())).await;
+    }
+
+    /// How long the configured shape says to wait after the vendor throttled
+    /// a call that gave no `Retry-After`: one refill of a bucket, or until
+    /// the oldest call leaves a window. `None` when there is no limit to go
+    /// by.
+    pub(crate) fn throttle_hint(&self) -> Option<Duration> {
+        match &self.shape {
+            Shape::Unlimited => None,
+            Shape::Window(window) => Some(window.wait_hint()),
+            Shape::Bucket { refill_every, .. } => Some(*refill_every),
         }
     }
 
     /// Takes in the vendor's count of calls left in its window: when the
     /// vendor says none are left (another process may share the key), every
-    /// caller waits one refill period before the next call.
+    /// caller waits as after a throttle.
     pub(crate) fn observe_remaining(&self, remaining: u64) {
-        if self.gcra.is_none() || remaining > 0 {
+        if remaining > 0 {
             return;
         }
-        let until = tokio::time::Instant::now() + self.refill_every;
-        let mut pause = self.paused_until.lock().expect("limiter lock");
-        if pause.is_none_or(|current| current < until) {
-            *pause = Some(until);
+        if let Some(delay) = self.throttle_hint() {
+            self.pause_for(delay);
         }
     }
 }
 
 impl fmt::Debug for Limiter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Limiter")
-            .field("enabled", &self.gcra.is_some())
-            .field("refill_every", &self.refill_every)
-            .finish()
+        let shape = match &self.shape {
+            Shape::Unlimited => "unlimited".to_owned(),
+            Shape::Window(w) => format!("{} per {:?}", w.max, w.span),
+            Shape::Bucket {
+                gcra: _,
+                refill_every,
+            } => format!("bucket, 1 per {refill_every:?}"),
+        };
+        f.debug_struct("Limiter").field("shape", &shape).finish()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tokio::time::Instant;
 
     #[test]
     fn constructors_describe_the_vendor_limits() {
         assert_eq!(
             RateLimit::per_minute(300),
-            RateLimit::Bucket {
-                capacity: NonZeroU32::new(300).unwrap(),
-                refill_every: Duration::from_millis(200)
+            RateLimit::Window {
+                max: NonZeroU32::new(300).unwrap(),
+                per: Duration::from_secs(60)
             }
         );
         assert_eq!(
@@ -171,7 +285,40 @@ mod tests {
             }
         );
         assert_eq!(RateLimit::per_second(0), RateLimit::Unlimited);
+        assert_eq!(RateLimit::window(5, Duration::ZERO), RateLimit::Unlimited);
         assert_eq!(RateLimit::bucket(5, Duration::ZERO), RateLimit::Unlimited);
+    }
+
+    /// The most grants any window of length `per` holds.
+    fn busiest_window(at: &[Duration], per: Duration) -> usize {
+        at.iter()
+            .map(|&start| {
+                at.iter()
+                    .filter(|&&t| t >= start && t < start + per)
+                    .count()
+            })
+            .max()
+            .unwrap_or(0)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_window_never_admits_more_than_its_limit_in_any_period() {
+        let n = 300;
+        let per = Duration::from_secs(60);
+        let limiter = Limiter::new(RateLimit::per_minute(n));
+        let start = Instant::now();
+        let mut at = Vec::new();
+        for _ in 0..(3 * n + 1) {
+            limiter.acquire().await;
+            at.push(start.elapsed());
+        }
+        assert_eq!(busiest_window(&at, per), n as usize);
+        // The first n go at once; the n+1-th waits one window and its margin.
+        assert_eq!(at[n as usize - 1], Duration::ZERO);
+        assert_eq!(at[n as usize], Duration::from_millis(60_600));
+        // Throughput over three windows stays within 1 % of the limit.
+        let achieved = (3 * n) as f64 / at[3 * n as usize].as_secs_f64() * 60.0;
+        assert!(achieved >= 0.98 * n as f64, "{achieved} per minute");
     }
 
     #[tokio::test(start_paused = true)]
@@ -197,5 +344,29 @@ mod tests {
         limiter.observe_remaining(7);
         limiter.acquire().await;
         assert_eq!(start.elapsed(), Duration::from_millis(600));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_pause_holds_back_even_an_unlimited_limiter() {
+        let limiter = Limiter::new(RateLimit::Unlimited);
+        let start = Instant::now();
+        limiter.pause_for(Duration::from_secs(2));
+        limiter.pause_for(Duration::from_secs(1)); // a shorter pause does not shorten it
+        limiter.acquire().await;
+        assert_eq!(start.elapsed(), Duration::from_secs(2));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_throttle_hint_follows_the_configured_shape() {
+        let bucket = Limiter::new(RateLimit::bucket(100, Duration::from_millis(1200)));
+        assert_eq!(bucket.throttle_hint(), Some(Duration::from_millis(1200)));
+        assert_eq!(Limiter::new(RateLimit::Unlimited).throttle_hint(), None);
+
+        let window = Limiter::new(RateLimit::window(2, Duration::from_secs(10)));
+        window.acquire().await;
+        tokio::time::advance(Duration::from_secs(4)).await;
+        window.acquire().await;
+        // Full: the oldest call leaves the window (10.1 s with the margin) 6.1 s from now.
+        assert_eq!(window.throttle_hint(), Some(Duration::from_millis(6100)));
     }
 }

@@ -108,6 +108,13 @@ pub enum Decision {
 /// Decides whether to retry after attempt number `attempt` (1-based) failed
 /// with `outcome`, `elapsed` after the call started.
 ///
+/// `attempt` counts the attempts that count against
+/// [`RetryPolicy::max_attempts`]: throttled attempts do not. A throttle is
+/// retried until [`RetryPolicy::max_elapsed`] would be exceeded (unless the
+/// policy allows no retry at all), after the vendor's `Retry-After` or, when
+/// the vendor gave none, after the delay the caller passes in its place
+/// (the transport uses [`throttle_backoff`] and its rate limiter's shape).
+///
 /// `retry_safe` is true for idempotent requests and for requests the caller
 /// marked safe to repeat. A request that was never sent (connect failure) or
 /// that the vendor throttled (429, or a classifier's
@@ -123,7 +130,22 @@ pub fn decide(
     outcome: Outcome,
     jitter: f64,
 ) -> Decision {
-    if attempt >= policy.max_attempts {
+    let throttled = matches!(
+        outcome,
+        Outcome::Answered {
+            class: RetryClass::Throttle,
+            ..
+        }
+    );
+    // Throttles do not use up attempts: a vendor that counts calls per
+    // minute may need a whole minute before it takes the call, and the time
+    // budget bounds the wait. A policy without retries still never retries.
+    let out_of_attempts = if throttled {
+        policy.max_attempts <= 1
+    } else {
+        attempt >= policy.max_attempts
+    };
+    if out_of_attempts {
         return Decision::Stop;
     }
     let retry_after = match outcome {
@@ -160,6 +182,17 @@ pub fn backoff(policy: &RetryPolicy, attempt: u32, jitter: f64) -> Duration {
         .saturating_mul(1u32 << doublings)
         .min(policy.max_backoff);
     ceiling.mul_f64(jitter.clamp(0.0, 1.0))
+}
+
+/// The wait after the `throttled`-th throttle (1-based) that came without
+/// `Retry-After`: the backoff ceiling of [`backoff`] with *equal* jitter (at
+/// least half the ceiling), so repeated throttles always slow down. With the
+/// default policy: 125–250 ms, 250–500 ms, … up to 5–10 s; about eleven
+/// throttled retries outlast a one-minute vendor window, well within the
+/// default 120 s budget.
+pub fn throttle_backoff(policy: &RetryPolicy, throttled: u32, jitter: f64) -> Duration {
+    let ceiling = backoff(policy, throttled, 1.0);
+    ceiling / 2 + (ceiling / 2).mul_f64(jitter.clamp(0.0, 1.0))
 }
 
 /// Parses a `Retry-After` value — delay in seconds or an HTTP date — into a
@@ -203,9 +236,12 @@ mod tests {
             (3, ms(0), true, answered(Retryable, None), 1.0, RetryAfter(ms(1000))),
             (1, ms(0), true, answered(Retryable, None), 0.5, RetryAfter(ms(125))),
             (1, ms(0), true, answered(Retryable, None), 0.0, RetryAfter(ms(0))),
-            // The attempt limit stops everything.
+            // The attempt limit stops everything but throttles, which only
+            // the time budget bounds.
             (4, ms(0), true, answered(Retryable, None), 1.0, Stop),
             (4, ms(0), true, Outcome::Transport(Connect), 1.0, Stop),
+            (4, ms(0), true, answered(Throttle, Some(ms(5000))), 1.0, RetryAfter(ms(5000))),
+            (40, ms(60_000), false, answered(Throttle, Some(ms(5000))), 1.0, RetryAfter(ms(5000))),
             // Fatal answers are final, safe or not.
             (1, ms(0), true, answered(Fatal, None), 1.0, Stop),
             (1, ms(0), true, answered(Fatal, Some(ms(10))), 1.0, Stop),
@@ -255,6 +291,30 @@ mod tests {
         let outcome = Outcome::Transport(TransportErrorKind::Connect);
         let got = decide(&RetryPolicy::none(), 1, ms(0), true, outcome, 0.5);
         assert_eq!(got, Decision::Stop);
+        let throttle = answered(RetryClass::Throttle, Some(ms(10)));
+        let got = decide(&RetryPolicy::none(), 1, ms(0), true, throttle, 0.5);
+        assert_eq!(got, Decision::Stop);
+    }
+
+    #[test]
+    fn throttle_backoff_grows_and_never_drops_below_half_its_ceiling() {
+        let policy = RetryPolicy::default();
+        assert_eq!(throttle_backoff(&policy, 1, 0.0), ms(125));
+        assert_eq!(throttle_backoff(&policy, 1, 1.0), ms(250));
+        assert_eq!(throttle_backoff(&policy, 3, 0.0), ms(500));
+        assert_eq!(throttle_backoff(&policy, 30, 0.0), ms(5000));
+        // Waiting the shortest delays still outlasts a one-minute window
+        // within the default time budget.
+        let mut waited = Duration::ZERO;
+        let mut throttles = 0;
+        while waited < Duration::from_secs(61) {
+            throttles += 1;
+            waited += throttle_backoff(&policy, throttles, 0.0);
+        }
+        assert!(
+            waited < policy.max_elapsed,
+            "{throttles} throttles, {waited:?}"
+        );
     }
 
     #[test]

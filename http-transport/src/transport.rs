@@ -12,13 +12,13 @@ use tracing::Instrument as _;
 
 use crate::auth::Auth;
 use crate::base_url::BaseUrl;
-use crate::classify::{Classification, Classifier, DefaultClassifier, ResponseParts};
+use crate::classify::{Classification, Classifier, DefaultClassifier, ResponseParts, RetryClass};
 use crate::error::{
     ApiError, ConfigError, DecodeError, Error, TransportError, TransportErrorKind, excerpt,
 };
 use crate::rate_limit::{Limiter, RateLimit};
 use crate::request::Request;
-use crate::retry::{Decision, Outcome, RetryPolicy, decide};
+use crate::retry::{Decision, Outcome, RetryPolicy, decide, throttle_backoff};
 
 /// The static facts about one vendor that the transport needs.
 ///
@@ -449,6 +449,7 @@ impl Transport {
         let policy = request.retry_policy.unwrap_or(inner.retry);
         let started = tokio::time::Instant::now();
         let mut attempt = 0;
+        let mut throttled = 0;
         loop {
             attempt += 1;
             if request.rate_limited {
@@ -466,9 +467,23 @@ impl Transport {
                 }
                 Attempt::Failed(outcome, error) => (outcome, error),
             };
+            let outcome = match outcome {
+                Outcome::Answered {
+                    class: RetryClass::Throttle,
+                    retry_after,
+                } => {
+                    throttled += 1;
+                    Outcome::Answered {
+                        class: RetryClass::Throttle,
+                        retry_after: retry_after
+                            .or_else(|| Some(self.throttle_wait(&policy, throttled))),
+                    }
+                }
+                other => other,
+            };
             let decision = decide(
                 &policy,
-                attempt,
+                attempt - throttled,
                 started.elapsed(),
                 request.idempotent,
                 outcome,
@@ -485,9 +500,28 @@ impl Transport {
                 }
                 Decision::RetryAfter(delay) => {
                     tracing::warn!(attempt, delay_ms = delay.as_millis() as u64, error = %error, "retrying");
-                    tokio::time::sleep(delay).await;
+                    if error.is_rate_limited() && request.rate_limited {
+                        // The key is throttled for every caller, not just this
+                        // one: hold them all back, and let this call's next
+                        // slot come from the limiter after the pause, so the
+                        // wait is not served twice.
+                        inner.limiter.pause_for(delay);
+                    } else {
+                        tokio::time::sleep(delay).await;
+                    }
                 }
             }
+        }
+    }
+
+    /// The wait after a throttle that came without `Retry-After`: what the
+    /// limiter's shape says (a bucket's refill, a window's next free slot),
+    /// but never less than the growing [`throttle_backoff`].
+    fn throttle_wait(&self, policy: &RetryPolicy, throttled: u32) -> Duration {
+        let backoff = throttle_backoff(policy, throttled, rand::random::<f64>());
+        match self.inner.limiter.throttle_hint() {
+            Some(hint) => hint.max(backoff),
+            None => backoff,
         }
     }
 

@@ -489,16 +489,21 @@ async fn a_classified_fatal_200_is_an_api_error_with_code_and_message() {
     );
 }
 
+/// Throttles do not use up attempts (a per-minute vendor may need a whole
+/// minute): only the time budget ends them.
 #[tokio::test(start_paused = true)]
-async fn exhausted_throttles_report_rate_limited() {
+async fn exhausted_throttles_stop_at_the_time_budget_and_report_rate_limited() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "1"))
-        .expect(2)
+        .expect(4) // at 0, 1, 2 and 3 s; a fifth at 4 s would overrun 3.5 s
         .mount(&server)
         .await;
+    let policy = RetryPolicy::default()
+        .with_max_attempts(2)
+        .with_max_elapsed(Duration::from_millis(3500));
     let error = builder(&server)
-        .retry_policy(RetryPolicy::default().with_max_attempts(2))
+        .retry_policy(policy)
         .build()
         .unwrap()
         .execute::<Thing>(Request::get("/x"))
