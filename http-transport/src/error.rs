@@ -4,6 +4,7 @@
 use std::fmt;
 use std::time::Duration;
 
+use bytes::Bytes;
 use reqwest::StatusCode;
 
 use crate::classify::RetryClass;
@@ -157,6 +158,10 @@ pub struct ApiError {
     pub request_id: Option<String>,
     /// The first [`BODY_EXCERPT_LIMIT`] bytes of the body, lossily decoded.
     pub body_excerpt: String,
+    /// The whole body, as received, for clients that read a vendor's full
+    /// refusal (for example one error per rejected line) rather than the
+    /// excerpt kept for messages.
+    pub body: Bytes,
     /// Whether and how the call may be retried.
     pub retry: RetryClass,
     /// How long the vendor asked us to wait, if it said.

@@ -78,6 +78,7 @@ pub use reqwest::{Method, StatusCode, header};
 /// What [`open_enum!`] expands to needs; not part of the API.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::open_enum::WireText;
     pub use serde;
     pub use tracing;
 }

@@ -15,8 +15,10 @@
 /// - `as_str()` — the wire spelling (an `Unknown` value is given back as sent);
 /// - `parse(&str)` — never fails; `try_parse(&str)` — `None` for unknown values;
 /// - `is_unknown()` and `KNOWN` (every named variant, in declaration order);
-/// - `Display`, `FromStr` (infallible), `From<&str>`, `Serialize` and
-///   `Deserialize` as the wire string.
+/// - `Display`, `FromStr` (infallible), `From<&str>`, `Serialize` as the wire
+///   string, and a lenient `Deserialize`: a string (matched after trimming
+///   spaces; an unknown one kept exactly as sent), or a number or boolean read
+///   as its text.
 ///
 /// Match on the named variants and treat `Unknown` as "something new": do not
 /// match on the text inside `Unknown` — once that value gets its own variant
@@ -132,8 +134,13 @@ macro_rules! open_enum {
             where
                 D: $crate::__private::serde::Deserializer<'de>,
             {
-                let raw = <::std::borrow::Cow<'de, str> as $crate::__private::serde::Deserialize>::deserialize(deserializer)?;
-                let value = Self::parse(&raw);
+                let raw = deserializer.deserialize_any($crate::__private::WireText)?;
+                let value = Self::parse(raw.trim());
+                let value = match value {
+                    // Keep an unknown value exactly as sent.
+                    $name::Unknown(_) => $name::Unknown(raw.into_owned()),
+                    known => known,
+                };
                 if let $name::Unknown(raw) = &value {
                     $crate::__private::tracing::debug!(
                         enum_name = stringify!($name),
@@ -145,6 +152,48 @@ macro_rules! open_enum {
             }
         }
     };
+}
+
+/// Reads an enum's wire value leniently: a string, or a number or boolean
+/// (some vendors send `1` or `true` where the documents say `"1"`), as text.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy)]
+pub struct WireText;
+
+impl<'de> serde::de::Visitor<'de> for WireText {
+    type Value = std::borrow::Cow<'de, str>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a string (or a number or boolean) naming a value")
+    }
+
+    fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(std::borrow::Cow::Borrowed(v))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(std::borrow::Cow::Owned(v.to_owned()))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(std::borrow::Cow::Owned(v))
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(std::borrow::Cow::Owned(v.to_string()))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(std::borrow::Cow::Owned(v.to_string()))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(std::borrow::Cow::Owned(v.to_string()))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(std::borrow::Cow::Owned(v.to_string()))
+    }
 }
 
 #[cfg(test)]
@@ -179,7 +228,30 @@ mod tests {
     }
 
     #[test]
-    fn a_non_string_is_a_decode_error() {
-        assert!(serde_json::from_str::<Phase>("7").is_err());
+    fn numbers_booleans_and_padded_strings_are_read_as_text() {
+        assert_eq!(
+            serde_json::from_str::<Phase>("\" done \"").unwrap(),
+            Phase::Done
+        );
+        assert_eq!(
+            serde_json::from_str::<Phase>("7").unwrap(),
+            Phase::Unknown("7".into())
+        );
+        assert_eq!(
+            serde_json::from_str::<Phase>("true").unwrap(),
+            Phase::Unknown("true".into())
+        );
+        // An unknown value is kept exactly as sent, padding included.
+        assert_eq!(
+            serde_json::from_str::<Phase>("\" new \"").unwrap(),
+            Phase::Unknown(" new ".into())
+        );
+    }
+
+    #[test]
+    fn objects_arrays_and_null_are_decode_errors() {
+        for json in ["{}", "[]", "null"] {
+            assert!(serde_json::from_str::<Phase>(json).is_err(), "{json}");
+        }
     }
 }

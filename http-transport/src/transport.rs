@@ -605,6 +605,7 @@ impl Transport {
                     message: failure.message,
                     request_id,
                     body_excerpt: excerpt(&body),
+                    body: body.clone(),
                     retry: failure.retry,
                     retry_after: failure.retry_after,
                 };
