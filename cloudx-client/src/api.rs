@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use async_trait::async_trait;
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 
+use crate::cancel::CancelOutcome;
 use crate::create::CreateOutcome;
 use crate::error::Error;
 use crate::model::{
@@ -54,14 +55,16 @@ pub trait CloudxApi: Send + Sync {
     async fn list_tickets(&self, query: &TicketQuery) -> Result<TicketPage, Error>;
 
     /// Cancels a ticket whose parcel has not arrived (`Draft`, `PendingCSR`)
-    /// and returns it, now `Cancelled`. A ticket that is already cancelled is
-    /// returned as is, so repeating a cancel is harmless.
+    /// and returns it, now `Cancelled`, as [`CancelOutcome::Cancelled`]. A
+    /// ticket that was already cancelled is returned as
+    /// [`CancelOutcome::AlreadyCancelled`], so repeating a cancel is harmless
+    /// and still tells the two apart.
     ///
     /// # Errors
     ///
     /// [`Error::NotCancellable`] past that point; [`Error::TicketNotFound`]
     /// for an unknown id; [`Error::Http`] otherwise.
-    async fn cancel_ticket(&self, id: &TicketId) -> Result<ReceivingTicket, Error>;
+    async fn cancel_ticket(&self, id: &TicketId) -> Result<CancelOutcome, Error>;
 
     /// Looks an item up in the item master; `None` when CloudX does not know
     /// it.
@@ -83,26 +86,59 @@ pub trait CloudxApi: Send + Sync {
         4
     }
 
-    /// Every ticket matching `query`, page after page, as a stream.
+    /// Every page of tickets matching `query`, as a stream: the page numbers
+    /// and request id of each answer stay reachable.
     ///
-    /// Stops after the last page, and also when a page is empty or the
-    /// server's next page does not move forward, whatever it claims, so a
-    /// misbehaving server cannot loop it. The first error ends the stream.
-    fn tickets(&self, query: TicketQuery) -> BoxStream<'_, Result<ReceivingTicket, Error>> {
-        let pages = stream::try_unfold(Some(query), move |next| async move {
-            let Some(query) = next else {
-                return Ok::<_, Error>(None);
+    /// Ends after the last page (no `next_page`) or an empty page. A page
+    /// that does not move forward — an answer for another page than the one
+    /// asked for, or a `next_page` not after the current one — is yielded as
+    /// [`Error::Pagination`] where it is detected, never as a silent end;
+    /// the pages before it have been yielded. The first error ends the
+    /// stream.
+    fn ticket_pages(&self, query: TicketQuery) -> BoxStream<'_, Result<TicketPage, Error>> {
+        enum Next {
+            Fetch(TicketQuery),
+            Fail(Error),
+        }
+        stream::try_unfold(Some(Next::Fetch(query)), move |next| async move {
+            let query = match next {
+                None => return Ok(None),
+                Some(Next::Fail(error)) => return Err(error),
+                Some(Next::Fetch(query)) => query,
             };
             let page = self.list_tickets(&query).await?;
             let asked = query.page.unwrap_or(1);
-            let following = page
-                .next_page
-                .filter(|next| *next > page.page.max(asked) && !page.tickets.is_empty())
-                .map(|next| query.page(next));
-            Ok(Some((page.tickets, following)))
-        });
-        pages
-            .map_ok(|tickets| stream::iter(tickets.into_iter().map(Ok)))
+            if page.page != asked && !page.tickets.is_empty() {
+                // The server ignored the page asked for: these tickets were,
+                // or will be, read elsewhere.
+                return Err(Error::Pagination {
+                    page: asked,
+                    answered: page.page,
+                    next_page: page.next_page.unwrap_or(page.page),
+                });
+            }
+            let following = match page.next_page {
+                _ if page.tickets.is_empty() => None,
+                None => None,
+                Some(next) if next > page.page => Some(Next::Fetch(query.page(next))),
+                Some(next) => Some(Next::Fail(Error::Pagination {
+                    page: asked,
+                    answered: page.page,
+                    next_page: next,
+                })),
+            };
+            Ok(Some((page, following)))
+        })
+        .boxed()
+    }
+
+    /// Every ticket matching `query`, page after page, as a stream (the
+    /// items of [`ticket_pages`](CloudxApi::ticket_pages), with the same
+    /// end and [`Error::Pagination`] rules). The first error ends the
+    /// stream.
+    fn tickets(&self, query: TicketQuery) -> BoxStream<'_, Result<ReceivingTicket, Error>> {
+        self.ticket_pages(query)
+            .map_ok(|page| stream::iter(page.tickets.into_iter().map(Ok)))
             .try_flatten()
             .boxed()
     }
@@ -218,6 +254,7 @@ mod tests {
             page: number,
             per_page: 2,
             next_page: next,
+            request_id: None,
         }
     }
 
@@ -242,8 +279,8 @@ mod tests {
                 .cloned()
                 .unwrap_or_else(|| page(wanted, None, Vec::new())))
         }
-        async fn cancel_ticket(&self, id: &TicketId) -> Result<ReceivingTicket, Error> {
-            self.get_ticket(id).await
+        async fn cancel_ticket(&self, id: &TicketId) -> Result<CancelOutcome, Error> {
+            self.get_ticket(id).await.map(CancelOutcome::Cancelled)
         }
         async fn find_item(&self, identifier: &ItemIdentifier) -> Result<Option<Item>, Error> {
             self.lookups
@@ -278,32 +315,67 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn stream_stops_when_the_next_page_does_not_move_forward() {
-        // Page 2 claims page 2 comes next.
+    async fn stream_yields_a_typed_error_when_the_next_page_does_not_move_forward() {
+        // Page 2 claims page 2 comes next: its tickets, then the error.
         let stuck = Fake {
             pages: vec![page(2, Some(2), vec![ticket("B", "b")])],
             ..Fake::default()
         };
-        let tickets: Vec<_> = stuck
-            .tickets(TicketQuery::new().page(2))
-            .try_collect()
-            .await
-            .expect("one page");
-        assert_eq!(tickets.len(), 1);
+        let items: Vec<Result<ReceivingTicket, Error>> =
+            stuck.tickets(TicketQuery::new().page(2)).collect().await;
+        assert_eq!(items.len(), 2, "{items:?}");
+        assert_eq!(items[0].as_ref().map(|t| t.id.as_str()).ok(), Some("B"));
+        assert!(
+            matches!(
+                items[1],
+                Err(Error::Pagination {
+                    page: 2,
+                    answered: 2,
+                    next_page: 2
+                })
+            ),
+            "{items:?}"
+        );
 
         // Asked for page 2, the server ignores it and answers page 1 with
-        // next_page 2 again.
+        // next_page 2 again: its tickets are repeats, so only the error.
         let ignoring = Fake {
             pages: vec![page(1, Some(2), vec![ticket("A", "a")])],
             ignore_page: true,
             ..Fake::default()
         };
-        let tickets: Vec<_> = ignoring
-            .tickets(TicketQuery::new().page(2))
+        let items: Vec<Result<ReceivingTicket, Error>> =
+            ignoring.tickets(TicketQuery::new().page(2)).collect().await;
+        assert_eq!(items.len(), 1, "{items:?}");
+        assert!(
+            matches!(
+                items[0],
+                Err(Error::Pagination {
+                    page: 2,
+                    answered: 1,
+                    ..
+                })
+            ),
+            "{items:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn page_stream_keeps_page_metadata() {
+        let fake = Fake {
+            pages: vec![
+                page(1, Some(2), vec![ticket("A", "a")]),
+                page(2, None, vec![ticket("B", "b")]),
+            ],
+            ..Fake::default()
+        };
+        let pages: Vec<TicketPage> = fake
+            .ticket_pages(TicketQuery::new())
             .try_collect()
             .await
-            .expect("one page");
-        assert_eq!(tickets.len(), 1);
+            .expect("pages");
+        let numbers: Vec<_> = pages.iter().map(|p| (p.page, p.next_page)).collect();
+        assert_eq!(numbers, [(1, Some(2)), (2, None)]);
     }
 
     #[tokio::test]

@@ -1,13 +1,16 @@
 //! The HTTP client and its builder.
 
+use std::fmt;
 use std::num::NonZeroUsize;
 
 use http_transport::{
     Auth, ConfigError, RateLimit, Request, RetryPolicy, Timeouts, Transport, VendorProfile,
 };
 
+use crate::api::CloudxApi;
 use crate::error::Error;
-use crate::model::ProductIdentification;
+use crate::model::{ProductIdentification, Warehouse, WarehouseCode};
+use crate::refusal;
 
 /// Transport profile: vendor name for spans and errors, request-id header.
 const CLOUDX: VendorProfile =
@@ -34,10 +37,16 @@ pub struct CloudxClient {
 }
 
 impl CloudxClient {
-    /// Starts configuring a client. A base URL and a client secret are
-    /// required; everything else has a default.
-    pub fn builder() -> CloudxClientBuilder {
-        CloudxClientBuilder::default()
+    /// Starts configuring a client with the CloudX API client secret (from
+    /// the Bergen account manager or CloudX support). A base URL is required
+    /// too ([`CloudxClientBuilder::base_url`]); everything else has a default.
+    ///
+    /// The secret is sent as `Authorization: Bearer <secret>` (the
+    /// presentation is modelled: CloudX's is not public), kept in a redacting
+    /// wrapper and never printed. An empty or blank secret is refused by
+    /// [`build`](CloudxClientBuilder::build).
+    pub fn builder(client_secret: impl Into<String>) -> CloudxClientBuilder {
+        CloudxClientBuilder::new(client_secret.into())
     }
 
     /// How ticket lines are matched to the item master, as configured.
@@ -55,17 +64,135 @@ impl CloudxClient {
     }
 
     /// Sends a request built by the caller through this client's transport
-    /// (base URL, bearer secret, timeouts, retries, rate limit, tracing): the
-    /// escape hatch for CloudX endpoints this crate does not model.
+    /// (base URL, bearer secret, timeouts, retries, rate limit, tracing) and
+    /// returns the decoded JSON body: the escape hatch for CloudX endpoints
+    /// this crate does not model.
+    ///
+    /// ```no_run
+    /// # async fn run(cloudx: cloudx_client::CloudxClient) -> Result<(), cloudx_client::Error> {
+    /// use cloudx_client::transport::Request;
+    ///
+    /// let carriers = cloudx.send_raw(Request::get("/carriers").operation("list_carriers")).await?;
+    /// println!("{carriers}");
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     ///
-    /// [`Error::Http`] as for any call.
-    pub async fn execute_raw(
+    /// [`Error::InvalidFields`] for a 422 (read from the whole body);
+    /// [`Error::Http`] otherwise, as for any call (a success body that is not
+    /// JSON is [`Error::is_decode`]).
+    pub async fn send_raw(&self, request: Request) -> Result<serde_json::Value, Error> {
+        match refusal::capture::<serde_json::Value>(&self.transport, request).await {
+            Ok(response) => Ok(response.into_body()),
+            Err(failed) => Err(refusal::unprocessable(failed)),
+        }
+    }
+
+    /// The "test connection" button: proves the client secret and that
+    /// `warehouse_code` is one of the account's warehouses, with one cheap
+    /// call (the warehouse list).
+    ///
+    /// An unknown warehouse code is not an error: the report says so and
+    /// lists the codes the account has ([`ConnectionReport::warehouse_found`],
+    /// [`ConnectionReport::known_warehouse_codes`]), so a settings screen can
+    /// offer them. The code is compared exactly, after trimming surrounding
+    /// spaces.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), cloudx_client::Error> {
+    /// use cloudx_client::CloudxClient;
+    ///
+    /// let cloudx = CloudxClient::builder("secret-from-bergen")
+    ///     .base_url("https://cloudx.example/v1")
+    ///     .build()?;
+    /// match cloudx.check_connection("BERGEN-NJ-01").await {
+    ///     Ok(report) if report.warehouse_found() => println!("{report}"),
+    ///     Ok(report) => eprintln!("wrong warehouse; valid: {:?}", report.known_warehouse_codes),
+    ///     Err(e) if e.is_unauthorized() => eprintln!("CloudX refused the client secret"),
+    ///     Err(e) => eprintln!("CloudX unreachable: {e}"),
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::is_unauthorized`] when CloudX refuses the secret (401/403);
+    /// [`Error::Http`] for any other failure of the call.
+    pub async fn check_connection(
         &self,
-        request: Request,
-    ) -> Result<http_transport::Response<serde_json::Value>, Error> {
-        Ok(self.transport.execute(request).await?)
+        warehouse_code: impl Into<WarehouseCode>,
+    ) -> Result<ConnectionReport, Error> {
+        let asked: WarehouseCode = warehouse_code.into();
+        let warehouses = self.list_warehouses().await?;
+        let wanted = asked.as_str().trim();
+        let warehouse = warehouses
+            .iter()
+            .find(|w| w.code.as_str() == wanted)
+            .cloned();
+        Ok(ConnectionReport {
+            warehouse_code: asked,
+            warehouse,
+            known_warehouse_codes: warehouses.into_iter().map(|w| w.code).collect(),
+        })
+    }
+}
+
+/// What [`CloudxClient::check_connection`] found: the client secret was
+/// accepted (otherwise it returns an error), and whether the warehouse code
+/// exists.
+///
+/// `Display` is one line for a settings screen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ConnectionReport {
+    /// The warehouse code that was checked, as given.
+    pub warehouse_code: WarehouseCode,
+    /// The account's warehouse with that code, `None` when there is none.
+    pub warehouse: Option<Warehouse>,
+    /// Every warehouse code the account can route returns to, in CloudX's
+    /// order.
+    pub known_warehouse_codes: Vec<WarehouseCode>,
+}
+
+impl ConnectionReport {
+    /// Whether the checked warehouse code is one of the account's.
+    pub fn warehouse_found(&self) -> bool {
+        self.warehouse.is_some()
+    }
+}
+
+impl fmt::Display for ConnectionReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("cloudx accepted the client secret; ")?;
+        match &self.warehouse {
+            Some(warehouse) => {
+                write!(f, "warehouse {} exists", warehouse.code)?;
+                if let Some(name) = &warehouse.name {
+                    write!(f, " ({name})")?;
+                }
+                Ok(())
+            }
+            None if self.known_warehouse_codes.is_empty() => write!(
+                f,
+                "warehouse {} not found: the account has no warehouse",
+                self.warehouse_code
+            ),
+            None => {
+                write!(
+                    f,
+                    "warehouse {} not found; the account's warehouses are ",
+                    self.warehouse_code
+                )?;
+                for (i, code) in self.known_warehouse_codes.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{code}")?;
+                }
+                Ok(())
+            }
+        }
     }
 }
 
@@ -76,9 +203,8 @@ impl CloudxClient {
 /// use cloudx_client::{CloudxClient, ProductIdentification};
 /// use cloudx_client::transport::{RateLimit, Timeouts};
 ///
-/// let client = CloudxClient::builder()
+/// let client = CloudxClient::builder("secret-from-bergen")
 ///     .base_url("http://127.0.0.1:8080/v1")
-///     .client_secret("secret-from-bergen")
 ///     .timeouts(Timeouts::default().with_request(Duration::from_secs(10)))
 ///     .rate_limit(RateLimit::per_second(5))
 ///     .product_identification(ProductIdentification::Upc)
@@ -90,7 +216,10 @@ impl CloudxClient {
 #[must_use = "call build() to get a client"]
 pub struct CloudxClientBuilder {
     base_url: Option<String>,
-    auth: Option<Auth>,
+    auth: Auth,
+    /// Whether the secret given to `builder()` is empty or blank (the secret
+    /// itself is not kept outside the redacting `Auth`).
+    secret_blank: bool,
     timeouts: Timeouts,
     retry: RetryPolicy,
     rate_limit: RateLimit,
@@ -100,11 +229,13 @@ pub struct CloudxClientBuilder {
     concurrency: NonZeroUsize,
 }
 
-impl Default for CloudxClientBuilder {
-    fn default() -> Self {
+impl CloudxClientBuilder {
+    fn new(client_secret: String) -> Self {
         Self {
             base_url: None,
-            auth: None,
+            secret_blank: http_transport::require_credential("client_secret", &client_secret)
+                .is_err(),
+            auth: Auth::bearer(client_secret),
             timeouts: Timeouts::default(),
             retry: RetryPolicy::default(),
             rate_limit: RateLimit::per_second(DEFAULT_REQUESTS_PER_SECOND),
@@ -125,18 +256,12 @@ impl CloudxClientBuilder {
         self
     }
 
-    /// The CloudX API client secret, sent as `Authorization: Bearer <secret>`
-    /// (the presentation is modelled: CloudX's is not public). Kept in a
-    /// redacting wrapper; never printed.
-    pub fn client_secret(mut self, secret: impl Into<String>) -> Self {
-        self.auth = Some(Auth::bearer(secret));
-        self
-    }
-
     /// Other credentials than a bearer secret, for the day CloudX's real
-    /// scheme turns out to differ (replaces [`client_secret`](Self::client_secret)).
+    /// scheme turns out to differ (replaces the secret given to
+    /// [`CloudxClient::builder`]).
     pub fn auth(mut self, auth: Auth) -> Self {
-        self.auth = Some(auth);
+        self.auth = auth;
+        self.secret_blank = false;
         self
     }
 
@@ -192,14 +317,18 @@ impl CloudxClientBuilder {
     ///
     /// # Errors
     ///
-    /// [`Error::Config`] without a base URL or client secret, with a base URL
-    /// that is not absolute http(s), or when the HTTP client cannot start.
+    /// [`Error::Config`] with [`ConfigError::Missing`]`("client_secret")` for
+    /// an empty or blank secret, [`ConfigError::Missing`]`("base URL")`
+    /// without a base URL, [`ConfigError::InvalidBaseUrl`] for a base URL that
+    /// is not absolute http(s), or when the HTTP client cannot start.
     pub fn build(self) -> Result<CloudxClient, Error> {
+        if self.secret_blank {
+            return Err(ConfigError::Missing("client_secret").into());
+        }
         let base_url = self.base_url.ok_or(ConfigError::Missing("base URL"))?;
-        let auth = self.auth.ok_or(ConfigError::Missing("client secret"))?;
         let mut transport = Transport::builder(CLOUDX)
             .base_url(&base_url)?
-            .auth(auth)
+            .auth(self.auth)
             .timeouts(self.timeouts)
             .retry_policy(self.retry)
             .rate_limit(self.rate_limit)
@@ -222,22 +351,24 @@ mod tests {
 
     #[test]
     fn base_url_and_secret_are_required() {
-        let missing_url = CloudxClient::builder().client_secret("s").build();
+        let missing_url = CloudxClient::builder("s").build();
         assert!(matches!(
             missing_url,
             Err(Error::Config(ConfigError::Missing("base URL")))
         ));
-        let missing_secret = CloudxClient::builder()
-            .base_url("http://127.0.0.1:1/v1")
-            .build();
-        assert!(matches!(
-            missing_secret,
-            Err(Error::Config(ConfigError::Missing("client secret")))
-        ));
-        let relative = CloudxClient::builder()
-            .base_url("/v1")
-            .client_secret("s")
-            .build();
+        for blank in ["", "  \t"] {
+            let missing_secret = CloudxClient::builder(blank)
+                .base_url("http://127.0.0.1:1/v1")
+                .build();
+            assert!(
+                matches!(
+                    missing_secret,
+                    Err(Error::Config(ConfigError::Missing("client_secret")))
+                ),
+                "{blank:?}"
+            );
+        }
+        let relative = CloudxClient::builder("s").base_url("/v1").build();
         assert!(matches!(
             relative,
             Err(Error::Config(ConfigError::InvalidBaseUrl { .. }))
@@ -245,10 +376,18 @@ mod tests {
     }
 
     #[test]
-    fn debug_of_builder_and_client_hides_the_secret() {
-        let builder = CloudxClient::builder()
+    fn empty_secret_error_names_the_setting() {
+        let error = CloudxClient::builder("")
             .base_url("http://127.0.0.1:1/v1")
-            .client_secret("sk-live-very-secret");
+            .build()
+            .expect_err("empty secret");
+        assert!(error.to_string().contains("client_secret"), "{error}");
+    }
+
+    #[test]
+    fn debug_of_builder_and_client_hides_the_secret() {
+        let builder =
+            CloudxClient::builder("sk-live-very-secret").base_url("http://127.0.0.1:1/v1");
         assert!(!format!("{builder:?}").contains("sk-live-very-secret"));
         let client = builder.build().expect("valid configuration");
         let debug = format!("{client:?}");

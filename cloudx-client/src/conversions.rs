@@ -2,6 +2,11 @@
 //! draft becomes a create request, a ticket becomes the warehouse observation
 //! that [`returns_core::evaluate_receipt`] takes.
 //!
+//! The shared identifiers convert both ways: [`ReferenceNumber`] (into the
+//! core's checked type with `TryFrom`, since the core validates length and
+//! characters), [`ProductIdentification`] (`Upc` is the core's `Barcode`) and
+//! [`ItemIdentifier`] ↔ [`ItemKey`].
+//!
 //! ```
 //! use cloudx_client::{NewReceivingTicket, ReceivingTicket};
 //! use returns_core::ShipmentObservation;
@@ -30,6 +35,71 @@ impl From<AsnType> for TicketKind {
         match kind {
             AsnType::Return => Self::Return,
             AsnType::Test => Self::Test,
+        }
+    }
+}
+
+impl From<&returns_core::ReferenceNumber> for ReferenceNumber {
+    fn from(reference: &returns_core::ReferenceNumber) -> Self {
+        Self::new(reference.as_str())
+    }
+}
+
+impl From<returns_core::ReferenceNumber> for ReferenceNumber {
+    fn from(reference: returns_core::ReferenceNumber) -> Self {
+        Self::from(&reference)
+    }
+}
+
+impl TryFrom<&ReferenceNumber> for returns_core::ReferenceNumber {
+    type Error = InvalidReferenceNumber;
+
+    /// Checks the reference as the core does.
+    ///
+    /// # Errors
+    ///
+    /// When it is not a valid core reference number (e.g. a ticket this
+    /// integration did not create).
+    fn try_from(reference: &ReferenceNumber) -> Result<Self, Self::Error> {
+        Self::parse(reference.as_str())
+    }
+}
+
+impl TryFrom<ReferenceNumber> for returns_core::ReferenceNumber {
+    type Error = InvalidReferenceNumber;
+
+    /// As the conversion from `&ReferenceNumber`.
+    fn try_from(reference: ReferenceNumber) -> Result<Self, Self::Error> {
+        Self::parse(reference.into_inner())
+    }
+}
+
+impl From<ItemKey> for ItemIdentifier {
+    /// A barcode is CloudX's UPC.
+    fn from(key: ItemKey) -> Self {
+        match key {
+            ItemKey::Sku(sku) => Self::sku(sku),
+            ItemKey::Barcode(barcode) => Self::upc(barcode),
+        }
+    }
+}
+
+impl From<ItemIdentifier> for ItemKey {
+    /// A UPC is the core's barcode.
+    fn from(identifier: ItemIdentifier) -> Self {
+        match identifier {
+            ItemIdentifier::Sku(sku) => Self::Sku(sku.into_inner()),
+            ItemIdentifier::Upc(upc) => Self::Barcode(upc.into_inner()),
+        }
+    }
+}
+
+impl From<ProductIdentification> for returns_core::ProductIdentification {
+    /// CloudX's UPC is the core's barcode.
+    fn from(identification: ProductIdentification) -> Self {
+        match identification {
+            ProductIdentification::Sku => Self::Sku,
+            ProductIdentification::Upc => Self::Barcode,
         }
     }
 }
@@ -86,7 +156,7 @@ impl From<&AsnDraft> for NewReceivingTicket {
     /// `ship_from` contact (a choice: the parcel ships from the customer).
     fn from(draft: &AsnDraft) -> Self {
         let mut ticket = Self::new(
-            ReferenceNumber::new(draft.reference_number.as_str()),
+            ReferenceNumber::from(&draft.reference_number),
             WarehouseCode::new(draft.warehouse_code.as_str()),
             draft.lines.iter().map(NewTicketLine::from).collect(),
         );
@@ -149,7 +219,7 @@ impl TryFrom<&ReceivingTicket> for ShipmentObservation {
     /// When the ticket's reference is not a valid core reference number (a
     /// ticket this integration did not create).
     fn try_from(ticket: &ReceivingTicket) -> Result<Self, Self::Error> {
-        let reference = returns_core::ReferenceNumber::parse(ticket.reference_number.as_str())?;
+        let reference = returns_core::ReferenceNumber::try_from(&ticket.reference_number)?;
         let phase = ticket
             .phase()
             .map_or(ReceivingPhase::Unknown, ReceivingPhase::from);
@@ -270,6 +340,37 @@ mod tests {
             ProductIdentification::from(returns_core::ProductIdentification::Barcode),
             ProductIdentification::Upc
         );
+    }
+
+    #[test]
+    fn reference_numbers_and_identification_convert_both_ways() {
+        let core = draft(false).reference_number;
+        let cloudx = ReferenceNumber::from(&core);
+        assert_eq!(cloudx.as_str(), core.as_str());
+        assert_eq!(
+            returns_core::ReferenceNumber::try_from(&cloudx).as_ref(),
+            Ok(&core)
+        );
+        assert_eq!(
+            returns_core::ReferenceNumber::try_from(cloudx),
+            Ok(core.clone())
+        );
+        assert_eq!(ReferenceNumber::from(core.clone()).as_str(), core.as_str());
+        assert!(returns_core::ReferenceNumber::try_from(ReferenceNumber::new("")).is_err());
+
+        for identification in [ProductIdentification::Sku, ProductIdentification::Upc] {
+            let core = returns_core::ProductIdentification::from(identification);
+            assert_eq!(ProductIdentification::from(core), identification);
+        }
+        assert_eq!(
+            returns_core::ProductIdentification::from(ProductIdentification::Upc),
+            returns_core::ProductIdentification::Barcode
+        );
+
+        for key in [ItemKey::Sku("TEE".into()), ItemKey::Barcode("0123".into())] {
+            let identifier = ItemIdentifier::from(key.clone());
+            assert_eq!(ItemKey::from(identifier), key);
+        }
     }
 
     #[test]

@@ -6,9 +6,11 @@
 //! 1. CloudX keeps `reference_number` unique per account and answers a second
 //!    create with 409 and the `existing_id`: the client fetches and returns
 //!    that ticket ([`CreateOutcome::AlreadyExisted`]).
-//! 2. The transport never repeats the `POST` itself once it may have been sent
-//!    (it is not marked idempotent); only connection failures before sending
-//!    are retried there.
+//! 2. There is one retry loop, this one: each `POST` is sent by the transport
+//!    exactly once (its own retries are off for it), so the attempts of a
+//!    create, throttles and connection failures included, are bounded by the
+//!    client's one [`RetryPolicy`](http_transport::RetryPolicy), never by its
+//!    square. A connection that never opened is repeated without a lookup.
 //! 3. After an ambiguous failure — a timeout, a connection dropped after
 //!    sending, a 408/5xx, or a success whose body did not decode — the client
 //!    looks the reference up *before* any retry. Found: it returns that ticket
@@ -18,16 +20,19 @@
 //!    [`Error::CreateOutcomeUnknown`] rather than guess.
 //!
 //! A 429 means CloudX did not take the request, so it is waited out
-//! (`Retry-After`, capped by the policy) and retried without a lookup.
+//! (`Retry-After`, capped by the policy, or the policy's growing throttle
+//! backoff) and retried without a lookup; as in the transport, throttled
+//! attempts are bounded by the policy's time budget rather than its attempt
+//! count. The budget covers the whole create, lookups and waits included.
 
 use http_transport::retry::{self, Decision, Outcome};
-use http_transport::{Request, RetryClass, StatusCode};
+use http_transport::{Request, RetryClass, RetryPolicy, StatusCode};
 
 use crate::api::CloudxApi;
 use crate::client::CloudxClient;
 use crate::error::Error;
 use crate::model::{NewReceivingTicket, ReceivingTicket, ReferenceNumber, TicketId};
-use crate::refusal;
+use crate::refusal::{self, Failed};
 use crate::wire::{WireNewTicket, WireTicket, path};
 
 /// What [`CloudxApi::create_ticket`] did. Every variant holds the one ticket
@@ -70,20 +75,18 @@ impl CreateOutcome {
 enum Failure {
     /// 409: the reference is taken, maybe with the existing ticket's id.
     Duplicate(Option<TicketId>),
-    /// 429: not taken; wait and repeat.
-    Throttled(Outcome),
+    /// 429, or a connection that never opened: not taken; wait and repeat.
+    NotTaken(Outcome),
     /// May have created the ticket: look it up before repeating.
     Ambiguous(Outcome),
     /// Certainly not created, and repeating will not help.
     Final,
 }
 
-fn classify(error: &http_transport::Error) -> Failure {
-    match error {
+fn classify(failed: &Failed) -> Failure {
+    match &failed.error {
         http_transport::Error::Api(api) if api.status == Some(StatusCode::CONFLICT) => {
-            let existing = refusal::error_body(error)
-                .and_then(|body| body.existing_id)
-                .map(TicketId::new);
+            let existing = failed.body.existing_id.clone().map(TicketId::new);
             Failure::Duplicate(existing)
         }
         http_transport::Error::Api(api) => {
@@ -92,15 +95,17 @@ fn classify(error: &http_transport::Error) -> Failure {
                 retry_after: api.retry_after,
             };
             match api.retry {
-                RetryClass::Throttle => Failure::Throttled(outcome),
+                RetryClass::Throttle => Failure::NotTaken(outcome),
                 RetryClass::Retryable => Failure::Ambiguous(outcome),
                 _ => Failure::Final,
             }
         }
-        // The transport already repeated connection failures; anything that
-        // may have reached CloudX is ambiguous.
+        // Anything that may have reached CloudX is ambiguous.
         http_transport::Error::Transport(transport) if transport.was_sent() => {
             Failure::Ambiguous(Outcome::Transport(transport.kind))
+        }
+        http_transport::Error::Transport(transport) => {
+            Failure::NotTaken(Outcome::Transport(transport.kind))
         }
         // A 2xx that did not decode: the ticket was created, the lookup will
         // fetch it in a shape that hopefully does.
@@ -122,18 +127,36 @@ impl CloudxClient {
         let reference = &ticket.reference_number;
         let started = tokio::time::Instant::now();
         let mut attempt = 0;
+        // Throttled attempts do not count against `max_attempts` (the
+        // transport's rule): the time budget bounds them.
+        let mut throttled = 0;
         loop {
             attempt += 1;
-            let error = match self.post_ticket(ticket).await {
+            let failed = match self.post_ticket(ticket).await {
                 Ok(created) => return Ok(CreateOutcome::Created(created)),
-                Err(error) => error,
+                Err(failed) => failed,
             };
-            let outcome = match classify(&error) {
+            let outcome = match classify(&failed) {
                 Failure::Duplicate(existing) => {
-                    return self.existing_ticket(reference, existing, error).await;
+                    return self
+                        .existing_ticket(reference, existing, failed.error)
+                        .await;
                 }
-                Failure::Final => return Err(refusal::on_create(error, ticket)),
-                Failure::Throttled(outcome) => outcome,
+                Failure::Final => return Err(refusal::on_create(failed, ticket)),
+                Failure::NotTaken(Outcome::Answered {
+                    class: RetryClass::Throttle,
+                    retry_after,
+                }) => {
+                    throttled += 1;
+                    let wait = retry_after.unwrap_or_else(|| {
+                        retry::throttle_backoff(&self.retry, throttled, rand::random::<f64>())
+                    });
+                    Outcome::Answered {
+                        class: RetryClass::Throttle,
+                        retry_after: Some(wait),
+                    }
+                }
+                Failure::NotTaken(outcome) => outcome,
                 Failure::Ambiguous(outcome) => match self.find_ticket_by_reference(reference).await
                 {
                     Ok(Some(found)) => return Ok(CreateOutcome::Recovered(found)),
@@ -141,18 +164,19 @@ impl CloudxClient {
                     Err(lookup) => {
                         return Err(Error::CreateOutcomeUnknown {
                             reference: reference.clone(),
-                            create: error,
+                            create: failed.error,
                             lookup: Box::new(lookup),
                         });
                     }
                 },
             };
-            // Safe to repeat now: either CloudX refused to take it (429) or
-            // the lookup showed no ticket with this reference.
+            let error = failed.error;
+            // Safe to repeat now: either CloudX did not take it (429, no
+            // connection) or the lookup showed no ticket with this reference.
             let retry_safe = true;
             match retry::decide(
                 &self.retry,
-                attempt,
+                attempt - throttled,
                 started.elapsed(),
                 retry_safe,
                 outcome,
@@ -173,14 +197,13 @@ impl CloudxClient {
         }
     }
 
-    async fn post_ticket(
-        &self,
-        ticket: &NewReceivingTicket,
-    ) -> Result<ReceivingTicket, http_transport::Error> {
+    /// One `POST`, one attempt: the retries are the loop above.
+    async fn post_ticket(&self, ticket: &NewReceivingTicket) -> Result<ReceivingTicket, Failed> {
         let request = Request::post(path::TICKETS)
             .operation("create_ticket")
+            .retry_policy(RetryPolicy::none())
             .json(&WireNewTicket::from(ticket));
-        let response = self.transport.execute::<WireTicket>(request).await?;
+        let response = refusal::capture::<WireTicket>(&self.transport, request).await?;
         Ok(response.into_body().into())
     }
 

@@ -30,13 +30,18 @@ pub enum Error {
         source: http_transport::Error,
     },
 
-    /// A line's SKU/UPC is not in CloudX's item master (422, code 83).
-    #[error("not in the cloudx item master: {}", ItemList(.items))]
+    /// Lines' SKUs/UPCs are not in CloudX's item master (422, code 83).
+    ///
+    /// `Display` names every missing line with its field path and identifier,
+    /// then any other error CloudX listed in the same answer.
+    #[error("{}", ItemNotFoundMessage { missing, errors })]
     ItemNotFound {
-        /// The identifiers CloudX did not know, as named by the request lines
-        /// the error's field paths point at. May be shorter than `errors` when
-        /// CloudX named no field.
+        /// The distinct identifiers CloudX did not know, as named by the
+        /// request lines the error's field paths point at. May be shorter than
+        /// `missing` when lines repeat an item or CloudX named no field.
         items: Vec<ItemIdentifier>,
+        /// One entry per code-83 error, in CloudX's order.
+        missing: Vec<MissingItem>,
         /// Every error entry CloudX listed, the missing items' included.
         errors: Vec<FieldError>,
         /// The underlying answer.
@@ -49,6 +54,8 @@ pub enum Error {
     TicketNotFound {
         /// The id asked for.
         id: TicketId,
+        /// CloudX's error code (41).
+        code: Option<u32>,
         /// The underlying answer.
         #[source]
         source: http_transport::Error,
@@ -60,6 +67,8 @@ pub enum Error {
     NotCancellable {
         /// The ticket.
         id: TicketId,
+        /// CloudX's error code (10 `StateError` when it sends one).
+        code: Option<u32>,
         /// The underlying answer.
         #[source]
         source: http_transport::Error,
@@ -96,6 +105,23 @@ pub enum Error {
         lookup: Box<Error>,
     },
 
+    /// A ticket search named a next page that does not move forward (the
+    /// same page again, or the server answered another page than the one
+    /// asked for). The ticket stream yields this error where it detects it,
+    /// after the tickets it read, instead of ending as if the search were
+    /// complete.
+    #[error(
+        "cloudx ticket search did not advance: asked for page {page}, the answer was page {answered} naming page {next_page} as next"
+    )]
+    Pagination {
+        /// The page that was asked for.
+        page: u32,
+        /// The page number the answer carried.
+        answered: u32,
+        /// The next page the answer named.
+        next_page: u32,
+    },
+
     /// Any other failure: the API said no, no answer arrived, or the answer
     /// did not decode. See [`http_transport::Error`].
     #[error(transparent)]
@@ -108,7 +134,7 @@ pub enum Error {
 
 impl Error {
     /// The HTTP error underneath, when there was a call.
-    pub fn http(&self) -> Option<&http_transport::Error> {
+    pub fn as_http(&self) -> Option<&http_transport::Error> {
         match self {
             Self::InvalidFields { source, .. }
             | Self::ItemNotFound { source, .. }
@@ -117,18 +143,39 @@ impl Error {
             | Self::DuplicateNotFound { source, .. }
             | Self::CreateOutcomeUnknown { create: source, .. }
             | Self::Http(source) => Some(source),
-            Self::Validation(_) | Self::Config(_) => None,
+            Self::Validation(_) | Self::Config(_) | Self::Pagination { .. } => None,
         }
+    }
+
+    /// Whether a ticket search stopped advancing ([`Error::Pagination`]).
+    pub fn is_pagination(&self) -> bool {
+        matches!(self, Self::Pagination { .. })
     }
 
     /// The HTTP status of CloudX's answer, when there was one.
     pub fn status(&self) -> Option<StatusCode> {
-        self.http().and_then(http_transport::Error::status)
+        self.as_http().and_then(http_transport::Error::status)
     }
 
     /// CloudX's `X-Request-Id` of the failed answer, for support.
     pub fn request_id(&self) -> Option<&str> {
-        self.http().and_then(http_transport::Error::request_id)
+        self.as_http().and_then(http_transport::Error::request_id)
+    }
+
+    /// CloudX's numeric error code of a typed refusal (41 unknown ticket,
+    /// 83 item not found, 10 not cancellable, the first listed code of a 422),
+    /// or the code of any other CloudX error answer; `None` when there was no
+    /// coded answer.
+    pub fn code(&self) -> Option<u32> {
+        match self {
+            Self::TicketNotFound { code, .. } | Self::NotCancellable { code, .. } => *code,
+            Self::ItemNotFound { .. } => Some(crate::wire::code::ITEM_NOT_FOUND),
+            Self::InvalidFields { errors, .. } => errors.iter().find_map(|e| e.code),
+            _ => self
+                .as_http()
+                .and_then(http_transport::Error::code)
+                .and_then(|code| code.trim().parse().ok()),
+        }
     }
 
     /// Whether the same call may succeed later (throttles, 5xx, timeouts,
@@ -141,20 +188,56 @@ impl Error {
         }
     }
 
-    /// Whether the call timed out.
+    /// Whether a call timed out (for an unknown create outcome: the create).
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Self::Http(e) if e.is_timeout())
+        self.as_http()
+            .is_some_and(http_transport::Error::is_timeout)
+    }
+
+    /// Whether no usable answer arrived (connect failure, timeout, dropped connection).
+    pub fn is_transport(&self) -> bool {
+        self.as_http()
+            .is_some_and(http_transport::Error::is_transport)
+    }
+
+    /// Whether a success answer's body was not the expected JSON (see [`HttpError::Decode`](http_transport::Error::Decode) for the path).
+    pub fn is_decode(&self) -> bool {
+        self.as_http().is_some_and(http_transport::Error::is_decode)
     }
 
     /// Whether CloudX throttled the call (429).
     pub fn is_rate_limited(&self) -> bool {
-        matches!(self, Self::Http(e) if e.is_rate_limited())
+        self.as_http()
+            .is_some_and(http_transport::Error::is_rate_limited)
+    }
+
+    /// Whether CloudX refused the client secret (401 or 403).
+    pub fn is_unauthorized(&self) -> bool {
+        self.as_http()
+            .is_some_and(http_transport::Error::is_unauthorized)
     }
 
     /// Whether the thing asked for does not exist: an unknown ticket, or a 404.
     pub fn is_not_found(&self) -> bool {
         matches!(self, Self::TicketNotFound { .. })
-            || self.http().is_some_and(http_transport::Error::is_not_found)
+            || self
+                .as_http()
+                .is_some_and(http_transport::Error::is_not_found)
+    }
+
+    /// Whether CloudX reported the reference number as taken but the existing ticket could not be found (a found one is [`CreateOutcome::AlreadyExisted`](crate::CreateOutcome::AlreadyExisted)).
+    pub fn is_duplicate(&self) -> bool {
+        matches!(self, Self::DuplicateNotFound { .. })
+    }
+
+    /// Whether lines name items missing from CloudX's item master ([`Error::ItemNotFound`]).
+    pub fn is_item_not_found(&self) -> bool {
+        matches!(self, Self::ItemNotFound { .. })
+    }
+
+    /// Whether the ticket is past the point where it can be cancelled ([`Error::NotCancellable`]).
+    pub fn is_not_cancellable(&self) -> bool {
+        matches!(self, Self::NotCancellable { .. })
     }
 
     /// The field errors of a 422 answer ([`Error::InvalidFields`] or
@@ -163,6 +246,31 @@ impl Error {
         match self {
             Self::InvalidFields { errors, .. } | Self::ItemNotFound { errors, .. } => errors,
             _ => &[],
+        }
+    }
+}
+
+/// One line of a create that CloudX's item master does not know (an entry
+/// with code 83 of an [`Error::ItemNotFound`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct MissingItem {
+    /// The field path CloudX named, e.g. `lines[3].upc`.
+    pub field: Option<String>,
+    /// The request line it points at (0-based), when the path names one.
+    pub line: Option<usize>,
+    /// That line's SKU or UPC, when the path points at a line of the request.
+    pub item: Option<ItemIdentifier>,
+}
+
+impl fmt::Display for MissingItem {
+    /// `lines[3].upc (UPC 0123)`, or what of it is known.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.field, &self.item) {
+            (Some(field), Some(item)) => write!(f, "{field} ({item})"),
+            (Some(field), None) => f.write_str(field),
+            (None, Some(item)) => write!(f, "{item}"),
+            (None, None) => f.write_str("an item cloudx did not name"),
         }
     }
 }
@@ -211,19 +319,33 @@ impl fmt::Display for FieldErrorList<'_> {
     }
 }
 
-/// `SKU a, UPC b`, or a fallback when no line could be named.
-struct ItemList<'a>(&'a [ItemIdentifier]);
+/// `not in the cloudx item master: lines[0].sku (SKU a), lines[2].upc (UPC b);
+/// also rejected: carrier: too long (code 12)`.
+struct ItemNotFoundMessage<'a> {
+    missing: &'a [MissingItem],
+    errors: &'a [FieldError],
+}
 
-impl fmt::Display for ItemList<'_> {
+impl fmt::Display for ItemNotFoundMessage<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.0.is_empty() {
-            return f.write_str("items not named by cloudx");
+        f.write_str("not in the cloudx item master: ")?;
+        if self.missing.is_empty() {
+            f.write_str("items not named by cloudx")?;
         }
-        for (i, item) in self.0.iter().enumerate() {
+        for (i, item) in self.missing.iter().enumerate() {
             if i > 0 {
                 f.write_str(", ")?;
             }
             write!(f, "{item}")?;
+        }
+        let others: Vec<FieldError> = self
+            .errors
+            .iter()
+            .filter(|e| e.code != Some(crate::wire::code::ITEM_NOT_FOUND))
+            .cloned()
+            .collect();
+        if !others.is_empty() {
+            write!(f, "; also rejected: {}", FieldErrorList(&others))?;
         }
         Ok(())
     }

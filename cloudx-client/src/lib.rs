@@ -19,7 +19,10 @@
 //! the secret, the error body, the 409/422/404 semantics and the paging. All of
 //! it lives in one private module (`wire`), so the day Bergen hands over the
 //! real specification only that module should change; the public types in
-//! [`model`] carry no wire names.
+//! [`model`] carry no wire names. (The string enums — [`TicketStatus`],
+//! [`TicketKind`], [`LineCondition`] — are declared there too, with the
+//! shared `http_transport::open_enum!` pattern: known variants plus
+//! `Unknown(String)` for values this version does not know.)
 //!
 //! # Example: draft → verify items → create → poll → observation
 //!
@@ -30,17 +33,22 @@
 //! ```no_run
 //! # async fn run(ret: returns_core::Return, settings: returns_core::IntegrationSettings)
 //! #     -> Result<(), Box<dyn std::error::Error>> {
-//! use cloudx_client::{
-//!     CloudxApi, CloudxClient, CreateOutcome, ItemIdentifier, NewReceivingTicket, SeenTicket,
-//! };
+//! use cloudx_client::prelude::*;
+//! use cloudx_client::{CloudxClient, CreateOutcome, ItemIdentifier, NewReceivingTicket, SeenTicket};
 //! use returns_core::{ShipmentObservation, evaluate_receipt, plan_asns};
 //! use time::OffsetDateTime;
 //!
-//! let cloudx = CloudxClient::builder()
+//! let cloudx = CloudxClient::builder(std::env::var("CLOUDX_CLIENT_SECRET")?)
 //!     .base_url("http://127.0.0.1:8080/v1") // the URL Bergen gives the merchant
-//!     .client_secret(std::env::var("CLOUDX_CLIENT_SECRET")?)
 //!     .product_identification(settings.product_identification.into())
 //!     .build()?;
+//!
+//! // 0. The "test connection" button: the secret works and the warehouse exists.
+//! let report = cloudx.check_connection(settings.warehouse_code.as_str()).await?;
+//! if !report.warehouse_found() {
+//!     eprintln!("{report}"); // names the account's warehouse codes
+//!     return Ok(());
+//! }
 //!
 //! // 1. The core plans one ASN draft per return shipment.
 //! let plan = plan_asns(&ret, &settings)?;
@@ -80,21 +88,49 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Application code can depend on the [`CloudxApi`] trait instead of the
-//! client, and test against a double.
+//! The operations are methods of the [`CloudxApi`] trait, which
+//! `use cloudx_client::prelude::*;` brings into scope (streams such as
+//! [`CloudxApi::tickets`] and [`CloudxApi::ticket_pages`] included).
+//! Application code can depend on the trait instead of the client, and test
+//! against a double.
 //!
 //! # Errors and retries
 //!
-//! Every operation returns [`Error`]; CloudX's refusals are typed
+//! Every operation returns [`Error`]; ask it what happened with its
+//! predicates — [`is_unauthorized`](Error::is_unauthorized),
+//! [`is_not_found`](Error::is_not_found),
+//! [`is_rate_limited`](Error::is_rate_limited),
+//! [`is_timeout`](Error::is_timeout), [`is_transport`](Error::is_transport),
+//! [`is_decode`](Error::is_decode), [`is_retryable`](Error::is_retryable),
+//! [`is_duplicate`](Error::is_duplicate),
+//! [`is_item_not_found`](Error::is_item_not_found),
+//! [`is_not_cancellable`](Error::is_not_cancellable) — and for CloudX's
+//! error code with [`Error::code`]. CloudX's refusals are typed
 //! ([`Error::TicketNotFound`], [`Error::InvalidFields`],
-//! [`Error::ItemNotFound`], [`Error::NotCancellable`]) and everything else is
-//! the shared [`http_transport::Error`] with status, request id and a body
-//! excerpt. Reads are retried on timeouts, 408, 429 (after `Retry-After`)
-//! and 5xx; creates follow the duplicate-proof procedure of
-//! [`CloudxApi::create_ticket`].
+//! [`Error::ItemNotFound`], [`Error::NotCancellable`]), read from the whole
+//! error body; everything else is the shared [`HttpError`] with status,
+//! request id and a body excerpt. Reads are retried on timeouts, 408, 429
+//! (after `Retry-After`) and 5xx; creates follow the duplicate-proof
+//! procedure of [`CloudxApi::create_ticket`], within the same retry policy.
+//!
+//! ```no_run
+//! # async fn run(cloudx: cloudx_client::CloudxClient) -> Result<(), cloudx_client::Error> {
+//! use cloudx_client::prelude::*;
+//! use cloudx_client::{CancelOutcome, TicketId};
+//!
+//! match cloudx.cancel_ticket(&TicketId::new("WHRTN1044588")).await {
+//!     Ok(CancelOutcome::AlreadyCancelled(_)) => println!("was cancelled before"),
+//!     Ok(outcome) => println!("cancelled {}", outcome.ticket().id),
+//!     Err(e) if e.is_not_cancellable() => println!("too late: the parcel is in"),
+//!     Err(e) if e.is_unauthorized() => eprintln!("check CLOUDX_CLIENT_SECRET"),
+//!     Err(e) => return Err(e),
+//! }
+//! # Ok(()) }
+//! ```
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod api;
+mod cancel;
 mod client;
 #[cfg(feature = "core")]
 mod conversions;
@@ -108,17 +144,25 @@ mod validate;
 mod wire;
 
 pub use api::CloudxApi;
-pub use client::{CloudxClient, CloudxClientBuilder};
+pub use cancel::CancelOutcome;
+pub use client::{CloudxClient, CloudxClientBuilder, ConnectionReport};
 pub use create::CreateOutcome;
-pub use error::{Error, FieldError};
+pub use error::{Error, FieldError, MissingItem};
+pub use http_transport::{ConfigError, Error as HttpError};
 pub use model::*;
 pub use poll::{PhaseChange, PollReport, SeenTicket};
 pub use validate::{ValidationErrors, ValidationProblem};
 
+/// The crate's API traits, so their methods (streams included) are found
+/// without naming them: `use cloudx_client::prelude::*;`.
+pub mod prelude {
+    pub use crate::api::CloudxApi;
+}
+
 /// The shared HTTP layer's types, re-exported so callers need no direct
 /// dependency: configuration (timeouts, retry policy, rate limit,
 /// credentials), the error inside [`Error::Http`] and its parts, and
-/// [`Request`](http_transport::Request) for [`CloudxClient::execute_raw`].
+/// [`Request`](http_transport::Request) for [`CloudxClient::send_raw`].
 pub mod transport {
     pub use http_transport::{
         ApiError, Auth, DecodeError, Error, RateLimit, Request, Response, RetryPolicy, StatusCode,

@@ -4,14 +4,15 @@ use async_trait::async_trait;
 use http_transport::Request;
 
 use crate::api::CloudxApi;
+use crate::cancel::CancelOutcome;
 use crate::client::CloudxClient;
 use crate::create::CreateOutcome;
 use crate::error::Error;
 use crate::model::{
     Item, ItemIdentifier, NewReceivingTicket, ReceivingTicket, TicketId, TicketPage, TicketQuery,
-    TicketStatus, Warehouse,
+    Warehouse,
 };
-use crate::refusal;
+use crate::refusal::{self, capture};
 use crate::wire::{
     self, WireItem, WireList, WireTicket, WireTicketPage, WireWarehouse, param, path,
 };
@@ -26,9 +27,9 @@ impl CloudxApi for CloudxClient {
         let request = Request::get(path::TICKET)
             .operation("get_ticket")
             .path_param(id);
-        match self.transport.execute::<WireTicket>(request).await {
+        match capture::<WireTicket>(&self.transport, request).await {
             Ok(response) => Ok(response.into_body().into()),
-            Err(error) => Err(refusal::on_ticket(error, id)),
+            Err(failed) => Err(refusal::on_ticket(failed, id)),
         }
     }
 
@@ -37,31 +38,19 @@ impl CloudxApi for CloudxClient {
         for (key, value) in wire::ticket_query_params(query) {
             request = request.query(key, value);
         }
-        match self.transport.execute::<WireTicketPage>(request).await {
-            Ok(response) => Ok(response.into_body().into_page(query)),
-            Err(error) => Err(refusal::unprocessable(error)),
+        match capture::<WireTicketPage>(&self.transport, request).await {
+            Ok(response) => {
+                let request_id = response.request_id.clone();
+                let mut page = response.into_body().into_page(query);
+                page.request_id = request_id;
+                Ok(page)
+            }
+            Err(failed) => Err(refusal::unprocessable(failed)),
         }
     }
 
-    async fn cancel_ticket(&self, id: &TicketId) -> Result<ReceivingTicket, Error> {
-        // Cancelling twice leaves the ticket cancelled, so the transport may
-        // repeat it after a timeout or 5xx; a repeat that meets the 409 of an
-        // already cancelled ticket is a success, checked below.
-        let request = Request::post(path::CANCEL_TICKET)
-            .operation("cancel_ticket")
-            .path_param(id)
-            .idempotent(true);
-        let error = match self.transport.execute::<WireTicket>(request).await {
-            Ok(response) => return Ok(response.into_body().into()),
-            Err(error) => refusal::on_cancel(error, id),
-        };
-        if matches!(error, Error::NotCancellable { .. }) {
-            let current = self.get_ticket(id).await?;
-            if current.status == TicketStatus::Cancelled {
-                return Ok(current);
-            }
-        }
-        Err(error)
+    async fn cancel_ticket(&self, id: &TicketId) -> Result<CancelOutcome, Error> {
+        self.cancel(id).await
     }
 
     async fn find_item(&self, identifier: &ItemIdentifier) -> Result<Option<Item>, Error> {
@@ -72,9 +61,9 @@ impl CloudxApi for CloudxClient {
         let request = Request::get(path::ITEMS)
             .operation("find_item")
             .query(key, identifier.value());
-        let items = match self.transport.execute::<WireList<WireItem>>(request).await {
+        let items = match capture::<WireList<WireItem>>(&self.transport, request).await {
             Ok(response) => response.into_body().data,
-            Err(error) => return Err(refusal::unprocessable(error)),
+            Err(failed) => return Err(refusal::unprocessable(failed)),
         };
         // Prefer the exact match; the server filtered already, so fall back
         // to its first answer rather than report a known item as missing.
@@ -88,10 +77,7 @@ impl CloudxApi for CloudxClient {
 
     async fn list_warehouses(&self) -> Result<Vec<Warehouse>, Error> {
         let request = Request::get(path::WAREHOUSES).operation("list_warehouses");
-        let response = self
-            .transport
-            .execute::<WireList<WireWarehouse>>(request)
-            .await?;
+        let response = capture::<WireList<WireWarehouse>>(&self.transport, request).await?;
         Ok(response
             .into_body()
             .data

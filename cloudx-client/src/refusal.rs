@@ -1,97 +1,129 @@
 //! Turns CloudX's refusals (404, 409, 422 with an `errors` list) into the
 //! typed variants of [`Error`], per operation.
+//!
+//! A refusal is read from the whole body the transport keeps
+//! ([`http_transport::ApiError::body`]), not from the 2 KiB excerpt kept for
+//! messages, so a refusal listing many bad lines yields every one of them.
 
-use http_transport::StatusCode;
+use http_transport::{Request, Response, StatusCode, Transport};
+use serde::de::DeserializeOwned;
 
-use crate::error::{Error, FieldError};
+use crate::error::{Error, FieldError, MissingItem};
 use crate::model::{ItemIdentifier, NewReceivingTicket, NewTicketLine, TicketId};
 use crate::wire::{self, WireErrorBody, code, line_field};
 
-/// The parsed `errors` body of an API error; `None` for other failures.
-///
-/// The transport keeps the first 2 KiB of the body; an error list longer than
-/// that does not parse and reads as empty (the raw excerpt stays in the
-/// source error).
-pub(crate) fn error_body(error: &http_transport::Error) -> Option<WireErrorBody> {
-    let api = error.as_api()?;
-    Some(WireErrorBody::parse(&api.body_excerpt))
+/// A failed call: the transport's error, and CloudX's `errors` body read from
+/// the whole answer (empty when there was no answer or it was not the
+/// documented shape).
+pub(crate) struct Failed {
+    pub(crate) error: http_transport::Error,
+    pub(crate) body: WireErrorBody,
+}
+
+impl From<Failed> for Error {
+    fn from(failed: Failed) -> Self {
+        Error::Http(failed.error)
+    }
+}
+
+/// Runs one call, keeping the whole error body of a refusal.
+pub(crate) async fn capture<T: DeserializeOwned>(
+    transport: &Transport,
+    request: Request,
+) -> Result<Response<T>, Failed> {
+    transport.execute::<T>(request).await.map_err(|error| {
+        let body = match error.as_api() {
+            Some(api) => WireErrorBody::parse(&api.body),
+            None => WireErrorBody::default(),
+        };
+        Failed { error, body }
+    })
 }
 
 fn has_status(error: &http_transport::Error, status: StatusCode) -> bool {
     error.status() == Some(status)
 }
 
+fn field_errors(body: WireErrorBody) -> Vec<FieldError> {
+    body.errors.into_iter().map(FieldError::from).collect()
+}
+
 /// A 422 becomes [`Error::InvalidFields`]; anything else stays [`Error::Http`].
-pub(crate) fn unprocessable(error: http_transport::Error) -> Error {
-    if !has_status(&error, StatusCode::UNPROCESSABLE_ENTITY) {
-        return Error::Http(error);
+pub(crate) fn unprocessable(failed: Failed) -> Error {
+    if !has_status(&failed.error, StatusCode::UNPROCESSABLE_ENTITY) {
+        return Error::Http(failed.error);
     }
-    let errors = error_body(&error)
-        .map(|body| body.errors.into_iter().map(FieldError::from).collect())
-        .unwrap_or_default();
     Error::InvalidFields {
-        errors,
-        source: error,
+        errors: field_errors(failed.body),
+        source: failed.error,
     }
 }
 
 /// A 404 with code 41 (`InvalidAsnError`) becomes [`Error::TicketNotFound`].
 /// Any other 404 (an HTML page, an unknown route) more likely means a wrong
 /// base URL, so it stays [`Error::Http`] rather than claim the ticket is gone.
-pub(crate) fn on_ticket(error: http_transport::Error, id: &TicketId) -> Error {
-    let cloudx_says_unknown = has_status(&error, StatusCode::NOT_FOUND)
-        && error_body(&error).is_some_and(|body| body.has_code(code::INVALID_ASN));
+pub(crate) fn on_ticket(failed: Failed, id: &TicketId) -> Error {
+    let cloudx_says_unknown =
+        has_status(&failed.error, StatusCode::NOT_FOUND) && failed.body.has_code(code::INVALID_ASN);
     if cloudx_says_unknown {
         return Error::TicketNotFound {
             id: id.clone(),
-            source: error,
+            code: Some(code::INVALID_ASN),
+            source: failed.error,
         };
     }
-    unprocessable(error)
+    unprocessable(failed)
 }
 
 /// A 409 on cancel (code 10 `StateError`, or any other conflict: the only
 /// documented one) becomes [`Error::NotCancellable`].
-pub(crate) fn on_cancel(error: http_transport::Error, id: &TicketId) -> Error {
-    if has_status(&error, StatusCode::CONFLICT) {
+pub(crate) fn on_cancel(failed: Failed, id: &TicketId) -> Error {
+    if has_status(&failed.error, StatusCode::CONFLICT) {
+        let code = failed.body.errors.iter().find_map(wire::WireError::code);
         return Error::NotCancellable {
             id: id.clone(),
-            source: error,
+            code,
+            source: failed.error,
         };
     }
-    on_ticket(error, id)
+    on_ticket(failed, id)
 }
 
 /// A 422 on create naming code 83 (`ItemNotFound`) becomes
-/// [`Error::ItemNotFound`] with the SKU/UPC of each line its field paths point
-/// at; other 422s become [`Error::InvalidFields`].
-pub(crate) fn on_create(error: http_transport::Error, ticket: &NewReceivingTicket) -> Error {
-    let item_missing = has_status(&error, StatusCode::UNPROCESSABLE_ENTITY)
-        && error_body(&error).is_some_and(|body| body.has_code(code::ITEM_NOT_FOUND));
+/// [`Error::ItemNotFound`] with one [`MissingItem`] per code-83 entry (its
+/// field path, line index and the SKU/UPC of the request line it points at)
+/// and every entry kept in `errors`; other 422s become
+/// [`Error::InvalidFields`].
+pub(crate) fn on_create(failed: Failed, ticket: &NewReceivingTicket) -> Error {
+    let item_missing = has_status(&failed.error, StatusCode::UNPROCESSABLE_ENTITY)
+        && failed.body.has_code(code::ITEM_NOT_FOUND);
     if !item_missing {
-        return unprocessable(error);
+        return unprocessable(failed);
     }
-    let errors: Vec<FieldError> = error_body(&error)
-        .map(|body| body.errors.into_iter().map(FieldError::from).collect())
-        .unwrap_or_default();
+    let errors = field_errors(failed.body);
+    let mut missing = Vec::new();
     let mut items: Vec<ItemIdentifier> = Vec::new();
     for entry in errors
         .iter()
         .filter(|e| e.code == Some(code::ITEM_NOT_FOUND))
     {
-        let named = entry
-            .field
-            .as_deref()
-            .and_then(wire::parse_line_field)
+        let parsed = entry.field.as_deref().and_then(wire::parse_line_field);
+        let item = parsed
             .and_then(|(index, attribute)| identifier_of(ticket.lines.get(index)?, attribute));
-        if let Some(identifier) = named.filter(|i| !items.contains(i)) {
-            items.push(identifier);
+        if let Some(identifier) = item.as_ref().filter(|i| !items.contains(i)) {
+            items.push(identifier.clone());
         }
+        missing.push(MissingItem {
+            field: entry.field.clone(),
+            line: parsed.map(|(index, _)| index),
+            item,
+        });
     }
     Error::ItemNotFound {
         items,
+        missing,
         errors,
-        source: error,
+        source: failed.error,
     }
 }
 

@@ -1,7 +1,10 @@
 //! The wire layer: every path, query parameter, header, error code and JSON
 //! field name of CloudX's **modelled** REST surface lives here and nowhere
 //! else. The day Bergen publishes the real specification, this module is what
-//! changes; the public types in [`crate::model`] should not.
+//! changes; the public types in [`crate::model`] should not. The public
+//! string enums ([`TicketStatus`], [`TicketKind`], [`LineCondition`]) are
+//! declared here for that reason, with the shared `open_enum!` pattern, and
+//! re-exported by `crate::model`.
 //!
 //! Decoding is lenient: unknown fields are ignored, optional and list fields
 //! default when absent, and status/kind/condition names are kept even when
@@ -13,9 +16,8 @@ use time::{Date, OffsetDateTime, UtcOffset};
 
 use crate::error::FieldError;
 use crate::model::{
-    Address, Item, LineCondition, LineId, NewReceivingTicket, NewTicketLine, ReceivingTicket,
-    ReferenceNumber, Sku, TicketId, TicketKind, TicketLine, TicketPage, TicketQuery, TicketStatus,
-    Upc, Warehouse, WarehouseCode,
+    Address, Item, LineId, NewReceivingTicket, NewTicketLine, ReceivingTicket, ReferenceNumber,
+    Sku, TicketId, TicketLine, TicketPage, TicketQuery, Upc, Warehouse, WarehouseCode,
 };
 
 /// Request paths, relative to the configured base URL (e.g. `…/v1`).
@@ -54,6 +56,74 @@ pub(crate) mod code {
     pub(crate) const INVALID_ASN: u32 = 41;
     /// `ItemNotFound`: a line's SKU/UPC is not in the item master.
     pub(crate) const ITEM_NOT_FOUND: u32 = 83;
+}
+
+// ---------------------------------------------------------------- enums
+//
+// The public string enums are declared here, with the shared `open_enum!`
+// pattern, because their variants name wire spellings; `crate::model`
+// re-exports them and adds the CloudX-specific methods (phases, codes).
+
+http_transport::open_enum! {
+    /// Status of a receiving ticket, in lifecycle order.
+    ///
+    /// The names are CONFIRMED from Bergen's older REX11 service; CloudX's REST
+    /// surface is modelled on them. Statuses only move forward; `Cancelled` is
+    /// reachable from `Draft` and `PendingCSR` only. Parsing never fails: a
+    /// name this crate does not know becomes [`TicketStatus::Unknown`], which
+    /// maps to no phase. The default is `Draft`, the status a new ticket reads
+    /// back with. Matching is exact, as CloudX spells the names.
+    pub enum TicketStatus {
+        /// Created; the parcel has not arrived (code 100). May stay here
+        /// forever when the parcel never comes.
+        Draft = "Draft",
+        /// Held for customer service.
+        PendingCsr = "PendingCSR",
+        /// Parcel in, paperwork pending.
+        PendingPrinting = "PendingPrinting",
+        /// Paperwork printed, waiting to be counted.
+        PrintedPendingCount = "PrintedPendingCount",
+        /// Being counted; counts may be partial.
+        CountingInProgress = "CountingInProgress",
+        /// Counted, not yet stowed.
+        PendingPutaway = "PendingPutaway",
+        /// Being stowed.
+        PutAwayInProgress = "PutAwayInProgress",
+        /// Added to inventory (code 600): counts are final.
+        AddedToInventory = "AddedToInventory",
+        /// Cancelled before arrival.
+        Cancelled = "Cancelled",
+    }
+}
+
+http_transport::open_enum! {
+    /// Kind of receiving ticket: a real return, or a test ticket (CONFIRMED:
+    /// test mode creates `Test` instead of `Return`). The default is `Return`.
+    /// An [`Unknown`](TicketKind::Unknown) kind is only ever read, never sent
+    /// by this crate's conversions.
+    pub enum TicketKind {
+        /// A customer return.
+        Return = "Return",
+        /// Created in test mode; the warehouse does not expect a parcel.
+        Test = "Test",
+    }
+}
+
+http_transport::open_enum! {
+    /// Condition the warehouse recorded for a counted line.
+    ///
+    /// The spec lists four values "or other values": any other string is kept
+    /// in [`LineCondition::Unknown`].
+    pub enum LineCondition {
+        /// Fit for resale.
+        Sellable = "Sellable",
+        /// Damaged.
+        Damaged = "Damaged",
+        /// Defective.
+        Defective = "Defective",
+        /// Not the item that was expected.
+        WrongItem = "WrongItem",
+    }
 }
 
 time::serde::format_description!(calendar_date, Date, "[year]-[month]-[day]");
@@ -313,6 +383,7 @@ impl WireTicketPage {
             page: self.page.or(query.page).unwrap_or(1),
             per_page: self.per_page.or(query.per_page).unwrap_or(DEFAULT_PER_PAGE),
             next_page: self.next_page,
+            request_id: None,
             tickets: self.data.into_iter().map(ReceivingTicket::from).collect(),
         }
     }
@@ -386,8 +457,8 @@ pub(crate) struct WireErrorBody {
 impl WireErrorBody {
     /// Parses an error body; anything that is not the documented shape (an
     /// HTML page from a proxy, a truncated excerpt) reads as "no details".
-    pub(crate) fn parse(body: &str) -> Self {
-        serde_json::from_str(body).unwrap_or_default()
+    pub(crate) fn parse(body: &[u8]) -> Self {
+        serde_json::from_slice(body).unwrap_or_default()
     }
 
     /// Whether any entry carries `code`.
@@ -614,12 +685,13 @@ mod tests {
 
     #[test]
     fn error_bodies_parse_leniently() {
-        let body = WireErrorBody::parse(include_str!("../tests/fixtures/error_409_duplicate.json"));
+        let body =
+            WireErrorBody::parse(include_bytes!("../tests/fixtures/error_409_duplicate.json"));
         assert_eq!(body.existing_id.as_deref(), Some("WHRTN1044588"));
-        let numeric = WireErrorBody::parse(r#"{"errors":[{"code":"83"}],"existing_id":7}"#);
+        let numeric = WireErrorBody::parse(br#"{"errors":[{"code":"83"}],"existing_id":7}"#);
         assert!(numeric.has_code(code::ITEM_NOT_FOUND));
         assert_eq!(numeric.existing_id.as_deref(), Some("7"));
-        let html = WireErrorBody::parse("<html>502</html>");
+        let html = WireErrorBody::parse(b"<html>502</html>");
         assert!(html.errors.is_empty());
     }
 

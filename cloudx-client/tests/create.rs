@@ -429,6 +429,258 @@ async fn unknown_item_becomes_item_not_found_naming_the_sku() {
     assert_eq!(items, &[ItemIdentifier::sku("TEE-XXL")]);
     assert_eq!(
         error.to_string(),
-        "not in the cloudx item master: SKU TEE-XXL"
+        "not in the cloudx item master: lines[1].sku (SKU TEE-XXL)"
+    );
+    assert_eq!(error.code(), Some(83));
+    assert!(error.is_item_not_found());
+}
+
+/// A ticket of `n` lines by SKU `SKU-000`, `SKU-001`, ….
+fn draft_of(n: usize) -> NewReceivingTicket {
+    let lines = (0..n)
+        .map(|i| NewTicketLine::by_sku(format!("SKU-{i:03}"), 1))
+        .collect();
+    NewReceivingTicket::new("#1001-R1", "BERGEN-NJ-01", lines)
+}
+
+/// Answers 429 (`Retry-After: 50`) twice, then 503, and again, forever.
+struct ThrottleThenFail(std::sync::atomic::AtomicUsize);
+
+impl wiremock::Respond for ThrottleThenFail {
+    fn respond(&self, _: &wiremock::Request) -> ResponseTemplate {
+        let n = self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        if n % 3 == 2 {
+            json(503, json!({"errors": [{"code": 2, "message": "down"}]}))
+        } else {
+            ResponseTemplate::new(429).insert_header("Retry-After", "50")
+        }
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn create_attempts_and_waits_are_bounded_by_the_one_retry_policy() {
+    let server = server().await;
+    create()
+        .respond_with(ThrottleThenFail(Default::default()))
+        .mount(&server)
+        .await;
+    lookup()
+        .respond_with(json(200, fixture!("tickets_empty.json")))
+        .mount(&server)
+        .await;
+    let policy = RetryPolicy::default()
+        .with_max_attempts(4)
+        .with_max_elapsed(Duration::from_secs(120));
+    let cloudx = builder(&server)
+        .retry_policy(policy)
+        .build()
+        .expect("valid configuration");
+    let started = tokio::time::Instant::now();
+
+    let error = cloudx.create_ticket(&draft()).await.expect_err("gives up");
+
+    // 429 at 0 s and 50 s, 503 at 100 s, lookup, 429 at ~100 s; the next
+    // wait would pass the 120 s budget. A create loop on top of the
+    // transport's own retries starts a fresh budget per attempt and goes on
+    // far longer.
+    assert!(
+        started.elapsed() <= Duration::from_secs(120),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert_eq!(count(&server, "POST", TICKETS).await, 4);
+    assert_eq!(
+        count(&server, "GET", TICKETS).await,
+        1,
+        "one lookup after the 503"
+    );
+    assert!(error.is_rate_limited(), "{error:?}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_throttled_create_makes_as_many_attempts_as_any_single_call() {
+    let server = server().await;
+    create()
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "1"))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/warehouses"))
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "1"))
+        .mount(&server)
+        .await;
+    let cloudx = builder(&server)
+        .retry_policy(
+            RetryPolicy::default()
+                .with_max_attempts(3)
+                .with_max_elapsed(Duration::from_secs(10)),
+        )
+        .build()
+        .expect("valid configuration");
+
+    let create_error = cloudx.create_ticket(&draft()).await.expect_err("gives up");
+    let read_error = cloudx.list_warehouses().await.expect_err("gives up");
+
+    assert!(create_error.is_rate_limited() && read_error.is_rate_limited());
+    let posts = count(&server, "POST", TICKETS).await;
+    assert_eq!(posts, count(&server, "GET", "/v1/warehouses").await);
+    assert_eq!(posts, 11, "one every second within the 10 s budget");
+    assert_eq!(
+        count(&server, "GET", TICKETS).await,
+        0,
+        "a 429 needs no lookup"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn server_errors_on_create_use_exactly_the_policys_attempts() {
+    for max_attempts in [1, 2, 5] {
+        let server = server().await;
+        create()
+            .respond_with(json(
+                503,
+                json!({"errors": [{"code": 2, "message": "down"}]}),
+            ))
+            .mount(&server)
+            .await;
+        lookup()
+            .respond_with(json(200, fixture!("tickets_empty.json")))
+            .mount(&server)
+            .await;
+        let cloudx = builder(&server)
+            .retry_policy(RetryPolicy::default().with_max_attempts(max_attempts))
+            .build()
+            .expect("valid configuration");
+
+        let error = cloudx.create_ticket(&draft()).await.expect_err("gives up");
+
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
+        assert_eq!(
+            count(&server, "POST", TICKETS).await,
+            max_attempts as usize,
+            "max_attempts {max_attempts}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_refusal_listing_forty_bad_lines_yields_forty_field_errors() {
+    let server = server().await;
+    let errors: Vec<_> = (0..40)
+        .map(|i| {
+            json!({
+                "code": 20,
+                "severity": "Error",
+                "message": format!("expected_quantity of line {i} exceeds the RMA's quantity"),
+                "field": format!("lines[{i}].expected_quantity"),
+            })
+        })
+        .collect();
+    let body = json!({ "errors": errors });
+    assert!(body.to_string().len() > 2048, "longer than the excerpt");
+    create()
+        .respond_with(json(422, body))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let error = client(&server)
+        .create_ticket(&draft_of(40))
+        .await
+        .expect_err("rejected");
+
+    assert!(matches!(error, Error::InvalidFields { .. }), "{error:?}");
+    let fields: Vec<_> = error
+        .field_errors()
+        .iter()
+        .map(|e| e.field.clone().unwrap_or_default())
+        .collect();
+    let expected: Vec<_> = (0..40)
+        .map(|i| format!("lines[{i}].expected_quantity"))
+        .collect();
+    assert_eq!(fields, expected);
+    assert_eq!(error.code(), Some(20));
+}
+
+#[tokio::test]
+async fn item_not_found_names_every_bad_line_and_keeps_the_other_errors() {
+    let server = server().await;
+    let mut errors: Vec<_> = (0..40)
+        .map(|i| {
+            json!({
+                "code": 83,
+                "severity": "Error",
+                "message": format!("ItemNotFound: SKU-{i:03} is not in the item master"),
+                "field": format!("lines[{i}].sku"),
+            })
+        })
+        .collect();
+    errors.insert(
+        7,
+        json!({"code": 12, "severity": "Error", "message": "too long", "field": "carrier"}),
+    );
+    create()
+        .respond_with(json(422, json!({ "errors": errors })))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let error = client(&server)
+        .create_ticket(&draft_of(40))
+        .await
+        .expect_err("rejected");
+
+    let Error::ItemNotFound {
+        items,
+        missing,
+        errors,
+        ..
+    } = &error
+    else {
+        panic!("expected ItemNotFound, got {error:?}");
+    };
+    assert_eq!(items.len(), 40);
+    assert_eq!(missing.len(), 40);
+    assert_eq!(errors.len(), 41, "the other error is kept");
+    assert_eq!(missing[39].line, Some(39));
+    assert_eq!(missing[39].item, Some(ItemIdentifier::sku("SKU-039")));
+    let shown = error.to_string();
+    for i in 0..40 {
+        let named = format!("lines[{i}].sku (SKU SKU-{i:03})");
+        assert!(shown.contains(&named), "{named} missing from: {shown}");
+    }
+    assert!(
+        shown.ends_with("; also rejected: carrier: too long (code 12)"),
+        "{shown}"
+    );
+    assert_eq!(error.code(), Some(83));
+}
+
+#[tokio::test]
+async fn item_not_found_display_keeps_lines_that_repeat_an_item() {
+    let server = server().await;
+    create()
+        .respond_with(json(
+            422,
+            json!({"errors": [
+                {"code": 83, "message": "ItemNotFound", "field": "lines[0].sku"},
+                {"code": 83, "message": "ItemNotFound", "field": "lines[1].sku"},
+                {"code": 83, "message": "ItemNotFound"},
+            ]}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut ticket = draft_of(2);
+    ticket.lines[1].sku = ticket.lines[0].sku.clone();
+
+    let error = client(&server)
+        .create_ticket(&ticket)
+        .await
+        .expect_err("rejected");
+
+    assert_eq!(
+        error.to_string(),
+        "not in the cloudx item master: lines[0].sku (SKU SKU-000), lines[1].sku (SKU SKU-000), an item cloudx did not name"
     );
 }

@@ -3,11 +3,13 @@
 
 mod common;
 
+use cloudx_client::prelude::*;
 use cloudx_client::{
-    CloudxApi, Error, ItemIdentifier, SeenTicket, TicketId, TicketPhase, TicketQuery, TicketStatus,
+    CancelOutcome, CloudxClient, Error, ItemIdentifier, SeenTicket, TicketId, TicketPhase,
+    TicketQuery, TicketStatus,
 };
 use common::{SECRET, builder, client, count, fixture, json, server};
-use futures::TryStreamExt;
+use futures::{StreamExt, TryStreamExt};
 use serde_json::json;
 use time::macros::datetime;
 use wiremock::Mock;
@@ -114,7 +116,7 @@ async fn ticket_stream_follows_next_page_until_the_last() {
 }
 
 #[tokio::test]
-async fn ticket_stream_stops_when_the_next_page_does_not_advance() {
+async fn ticket_stream_yields_a_typed_error_when_the_next_page_does_not_advance() {
     let server = server().await;
     let mut looping = fixture!("tickets_page_1.json");
     looping["next_page"] = json!(1);
@@ -126,13 +128,69 @@ async fn ticket_stream_stops_when_the_next_page_does_not_advance() {
         .await;
 
     let cloudx = client(&server);
-    let tickets: Vec<_> = cloudx
-        .tickets(TicketQuery::new())
+    let items: Vec<Result<_, Error>> = cloudx.tickets(TicketQuery::new()).collect().await;
+
+    assert_eq!(items.len(), 3, "two tickets, then the error: {items:?}");
+    assert!(items[..2].iter().all(Result::is_ok), "{items:?}");
+    assert!(
+        matches!(
+            items[2],
+            Err(Error::Pagination {
+                page: 1,
+                answered: 1,
+                next_page: 1
+            })
+        ),
+        "{items:?}"
+    );
+}
+
+#[tokio::test]
+async fn ticket_pages_keep_page_numbers_and_request_ids() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path(TICKETS))
+        .and(query_param_is_missing("page"))
+        .respond_with(
+            json(200, fixture!("tickets_page_1.json")).insert_header("x-request-id", "req-p1"),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(TICKETS))
+        .and(query_param("page", "2"))
+        .respond_with(
+            json(200, fixture!("tickets_page_2.json")).insert_header("x-request-id", "req-p2"),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let pages: Vec<_> = client(&server)
+        .ticket_pages(TicketQuery::new())
         .try_collect()
         .await
-        .expect("one page");
+        .expect("all pages");
 
-    assert_eq!(tickets.len(), 2);
+    let meta: Vec<_> = pages
+        .iter()
+        .map(|p| {
+            (
+                p.page,
+                p.next_page,
+                p.request_id.as_deref(),
+                p.tickets.len(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        meta,
+        [
+            (1, Some(2), Some("req-p1"), 2),
+            (2, None, Some("req-p2"), 1)
+        ]
+    );
 }
 
 #[tokio::test]
@@ -149,11 +207,17 @@ async fn cancel_posts_to_the_cancel_path() {
         .mount(&server)
         .await;
 
-    let ticket = client(&server)
+    let outcome = client(&server)
         .cancel_ticket(&TicketId::new("WHRTN1044588"))
         .await
         .expect("cancelled");
 
+    assert!(
+        matches!(outcome, CancelOutcome::Cancelled(_)),
+        "{outcome:?}"
+    );
+    assert!(!outcome.already_cancelled());
+    let ticket = outcome.into_ticket();
     assert_eq!(ticket.status, TicketStatus::Cancelled);
     assert!(ticket.is_terminal());
 }
@@ -181,10 +245,12 @@ async fn cancelling_a_received_ticket_is_not_cancellable() {
 
     assert!(matches!(&error, Error::NotCancellable { id, .. } if id.as_str() == "WHRTN1044588"));
     assert_eq!(error.status().map(|s| s.as_u16()), Some(409));
+    assert!(error.is_not_cancellable());
+    assert_eq!(error.code(), Some(10), "CloudX's StateError code");
 }
 
 #[tokio::test]
-async fn cancelling_an_already_cancelled_ticket_returns_it() {
+async fn cancelling_an_already_cancelled_ticket_says_so_and_returns_it() {
     let server = server().await;
     let mut cancelled = fixture!("ticket_draft.json");
     cancelled["status"] = json!("Cancelled");
@@ -201,12 +267,17 @@ async fn cancelling_an_already_cancelled_ticket_returns_it() {
         .mount(&server)
         .await;
 
-    let ticket = client(&server)
+    let outcome = client(&server)
         .cancel_ticket(&TicketId::new("WHRTN1044588"))
         .await
         .expect("already cancelled is fine");
 
-    assert_eq!(ticket.status, TicketStatus::Cancelled);
+    assert!(
+        matches!(outcome, CancelOutcome::AlreadyCancelled(_)),
+        "{outcome:?}"
+    );
+    assert!(outcome.already_cancelled());
+    assert_eq!(outcome.ticket().status, TicketStatus::Cancelled);
 }
 
 #[tokio::test]
@@ -345,4 +416,118 @@ async fn refresh_reports_phase_changes_and_failures_per_ticket() {
         count(&server, "GET", "/v1/receiving-tickets/WHRTN0").await,
         1
     );
+}
+
+#[tokio::test]
+async fn check_connection_proves_the_secret_and_finds_the_warehouse() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/warehouses"))
+        .and(bearer_token(SECRET))
+        .respond_with(json(200, fixture!("warehouses.json")))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let cloudx = client(&server);
+
+    let found = cloudx
+        .check_connection(" BERGEN-NJ-01 ")
+        .await
+        .expect("connected");
+    assert!(found.warehouse_found(), "{found:?}");
+    assert_eq!(
+        found.warehouse.as_ref().map(|w| w.code.as_str()),
+        Some("BERGEN-NJ-01")
+    );
+    assert!(found.to_string().contains("BERGEN-NJ-01 exists"), "{found}");
+
+    let wrong = cloudx
+        .check_connection("BERGEN-XX-99")
+        .await
+        .expect("connected; the code is just unknown");
+    assert!(!wrong.warehouse_found());
+    assert_eq!(wrong.warehouse_code.as_str(), "BERGEN-XX-99");
+    assert!(wrong.known_warehouse_codes.len() >= 2, "{wrong:?}");
+    let shown = wrong.to_string();
+    assert!(shown.contains("BERGEN-XX-99 not found"), "{shown}");
+    for code in &wrong.known_warehouse_codes {
+        assert!(shown.contains(code.as_str()), "{shown}");
+    }
+}
+
+#[tokio::test]
+async fn check_connection_with_a_bad_secret_is_unauthorized() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/warehouses"))
+        .respond_with(json(
+            401,
+            json!({"errors": [{"code": 3, "message": "invalid client secret"}]}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let error = builder(&server)
+        .build()
+        .expect("valid configuration")
+        .check_connection("BERGEN-NJ-01")
+        .await
+        .expect_err("bad secret");
+
+    assert!(error.is_unauthorized(), "{error:?}");
+}
+
+#[tokio::test]
+async fn an_empty_secret_is_refused_before_any_call() {
+    for blank in ["", "   "] {
+        let error = CloudxClient::builder(blank)
+            .base_url("http://127.0.0.1:9/v1")
+            .build()
+            .expect_err("blank secret");
+        assert!(
+            matches!(
+                error,
+                Error::Config(cloudx_client::ConfigError::Missing("client_secret"))
+            ),
+            "{error:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn send_raw_goes_through_the_client_and_returns_the_json() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/carriers"))
+        .and(bearer_token(SECRET))
+        .and(query_param("active", "true"))
+        .respond_with(json(200, json!({"data": [{"code": "UPS"}]})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/broken"))
+        .respond_with(
+            wiremock::ResponseTemplate::new(200).set_body_raw("{\"data\": [", "application/json"),
+        )
+        .mount(&server)
+        .await;
+    let cloudx = client(&server);
+
+    let body = cloudx
+        .send_raw(
+            cloudx_client::transport::Request::get("/carriers")
+                .operation("list_carriers")
+                .query("active", true),
+        )
+        .await
+        .expect("raw call");
+    assert_eq!(body["data"][0]["code"], "UPS");
+
+    let error = cloudx
+        .send_raw(cloudx_client::transport::Request::get("/broken").operation("broken"))
+        .await
+        .expect_err("cut off");
+    assert!(error.is_decode(), "{error:?}");
 }

@@ -22,9 +22,8 @@ assert_impl_all!(Error: Send, Sync, std::error::Error);
 #[test]
 fn the_client_is_usable_as_a_trait_object() {
     fn takes(_: &dyn CloudxApi) {}
-    let cloudx = CloudxClient::builder()
+    let cloudx = CloudxClient::builder(SECRET)
         .base_url("http://127.0.0.1:9/v1")
-        .client_secret(SECRET)
         .build()
         .expect("valid configuration");
     takes(&cloudx);
@@ -55,7 +54,7 @@ async fn unknown_ticket_is_a_typed_not_found_with_the_request_id() {
     assert!(error.is_not_found());
     assert_eq!(error.request_id(), Some("req-404"));
     assert_eq!(
-        error.http().and_then(|e| e.code()),
+        error.as_http().and_then(|e| e.code()),
         Some("41"),
         "CloudX's code is kept"
     );
@@ -165,7 +164,7 @@ async fn a_wrong_json_type_names_its_path() {
         .await
         .expect_err("does not decode");
 
-    let Some(HttpError::Decode(decode)) = error.http() else {
+    let Some(HttpError::Decode(decode)) = error.as_http() else {
         panic!("expected a decode error, got {error:?}");
     };
     assert_eq!(decode.path(), "lines[1].expected_quantity");
@@ -209,7 +208,9 @@ async fn the_secret_appears_in_no_debug_output_or_error() {
         .expect_err("invalid");
 
     assert!(timeout.is_timeout(), "{timeout:?}");
+    assert!(timeout.is_transport(), "{timeout:?}");
     assert_eq!(unauthorized.status().map(|s| s.as_u16()), Some(401));
+    assert!(unauthorized.is_unauthorized(), "{unauthorized:?}");
     for shown in [
         format!("{cloudx:?}"),
         format!("{:?}", builder(&server)),
@@ -219,4 +220,132 @@ async fn the_secret_appears_in_no_debug_output_or_error() {
     ] {
         assert!(!shown.contains(SECRET), "secret leaked: {shown}");
     }
+}
+
+#[tokio::test]
+async fn a_cut_off_or_non_json_success_body_is_a_decode_error_with_its_path() {
+    let server = server().await;
+    let whole = serde_json::to_string(&fixture!("ticket_draft.json")).expect("serializes");
+    let cut = &whole[..whole.len() / 2];
+    Mock::given(method("GET"))
+        .and(path("/v1/receiving-tickets/CUT"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(cut.to_owned(), "application/json"))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/receiving-tickets/HTML"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw("<html>maintenance</html>", "text/html"),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/warehouses"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw(r#"{"data":[{"code":"BERGEN-NJ-01","na"#, "application/json"),
+        )
+        .mount(&server)
+        .await;
+    let cloudx = client(&server);
+
+    for id in ["CUT", "HTML"] {
+        let error = cloudx
+            .get_ticket(&TicketId::new(id))
+            .await
+            .expect_err("not JSON");
+        assert!(error.is_decode(), "{id}: {error:?}");
+        assert!(!error.is_retryable() && !error.is_transport(), "{id}");
+        let Some(HttpError::Decode(decode)) = error.as_http() else {
+            panic!("{id}: expected a decode error, got {error:?}");
+        };
+        assert!(!decode.path().is_empty(), "{id}");
+        assert!(error.to_string().contains(decode.path()), "{id}: {error}");
+    }
+    let error = cloudx.list_warehouses().await.expect_err("cut off");
+    assert!(error.is_decode(), "{error:?}");
+    let Some(HttpError::Decode(decode)) = error.as_http() else {
+        panic!("expected a decode error, got {error:?}");
+    };
+    assert!(
+        decode.path().starts_with("data[0]"),
+        "the path reaches where the body stops: {}",
+        decode.path()
+    );
+}
+
+#[tokio::test]
+async fn wrong_or_refused_secret_is_unauthorized_on_every_call() {
+    let server = server().await;
+    for (status, route) in [
+        (401, "/v1/warehouses"),
+        (403, "/v1/receiving-tickets/WHRTN1"),
+    ] {
+        Mock::given(method("GET"))
+            .and(path(route))
+            .respond_with(json(
+                status,
+                json!({"errors": [{"code": 3, "severity": "Error", "message": "invalid client secret"}]}),
+            ))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let cloudx = client(&server);
+
+    let listing = cloudx.list_warehouses().await.expect_err("401");
+    let fetching = cloudx
+        .get_ticket(&TicketId::new("WHRTN1"))
+        .await
+        .expect_err("403");
+    for error in [&listing, &fetching] {
+        assert!(error.is_unauthorized(), "{error:?}");
+        assert!(!error.is_not_found() && !error.is_retryable(), "{error:?}");
+        assert_eq!(error.code(), Some(3), "CloudX's code is kept");
+    }
+}
+
+#[tokio::test]
+async fn error_predicates_cover_each_kind() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/receiving-tickets/GONE"))
+        .respond_with(json(404, fixture!("error_404_ticket.json")))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/receiving-tickets/BUSY"))
+        .respond_with(ResponseTemplate::new(429))
+        .mount(&server)
+        .await;
+    let cloudx = builder(&server)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("valid configuration");
+
+    let gone = cloudx
+        .get_ticket(&TicketId::new("GONE"))
+        .await
+        .expect_err("404");
+    assert!(gone.is_not_found() && !gone.is_unauthorized() && !gone.is_decode());
+    assert_eq!(gone.code(), Some(41));
+
+    let busy = cloudx
+        .get_ticket(&TicketId::new("BUSY"))
+        .await
+        .expect_err("429");
+    assert!(busy.is_rate_limited() && busy.is_retryable() && !busy.is_transport());
+
+    let refused = CloudxClient::builder(SECRET)
+        .base_url("http://127.0.0.1:9/v1")
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("valid configuration")
+        .list_warehouses()
+        .await
+        .expect_err("nothing listens on port 9");
+    assert!(
+        refused.is_transport() && !refused.is_timeout(),
+        "{refused:?}"
+    );
 }

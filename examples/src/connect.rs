@@ -138,9 +138,8 @@ impl ReturnsServices {
                 reason: format!("`{value}` is not a whole number"),
             })?,
         };
-        let cloudx = CloudxClient::builder()
+        let cloudx = CloudxClient::builder(cloudx_secret)
             .base_url(cloudx_url)
-            .client_secret(cloudx_secret)
             .rate_limit(RateLimit::per_second(per_second))
             .build()?;
         Ok(Self {
@@ -164,9 +163,8 @@ impl ReturnsServices {
             .base_url(sandbox.loop_base_url())
             .rate_limit(loop_limit.map_or(RateLimit::Unlimited, RateLimit::per_minute))
             .build()?;
-        let cloudx = CloudxClient::builder()
+        let cloudx = CloudxClient::builder(credentials.cloudx_client_secret)
             .base_url(sandbox.cloudx_base_url())
-            .client_secret(credentials.cloudx_client_secret)
             .rate_limit(cloudx_limit.map_or(RateLimit::Unlimited, RateLimit::per_second))
             .max_concurrency(16)
             .build()?;

@@ -17,5 +17,5 @@ mod ticket;
 pub use ids::{LineId, ReferenceNumber, Sku, TicketId, Upc, WarehouseCode};
 pub use item::{Item, ItemIdentifier, ProductIdentification, Warehouse};
 pub use request::{NewReceivingTicket, NewTicketLine, TicketPage, TicketQuery};
-pub use status::{TicketPhase, TicketStatus, UnknownValue};
+pub use status::{TicketPhase, TicketStatus};
 pub use ticket::{Address, LineCondition, ReceivingTicket, TicketKind, TicketLine};

@@ -173,4 +173,6 @@ pub struct TicketPage {
     pub per_page: u32,
     /// Next page's number, `None` on the last page.
     pub next_page: Option<u32>,
+    /// CloudX's `X-Request-Id` of the answer, for support.
+    pub request_id: Option<String>,
 }

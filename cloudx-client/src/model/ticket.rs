@@ -1,94 +1,20 @@
 //! Receiving tickets (ASNs) as CloudX returns them.
 
-use std::fmt;
-
 use time::{Date, OffsetDateTime};
 
 use super::ids::{LineId, ReferenceNumber, Sku, TicketId, Upc, WarehouseCode};
-use super::status::{TicketPhase, TicketStatus, UnknownValue};
+use super::status::{TicketPhase, TicketStatus};
 
-/// Kind of receiving ticket: a real return, or a test ticket (CONFIRMED: test
-/// mode creates `Test` instead of `Return`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TicketKind {
-    /// A customer return.
-    #[default]
-    Return,
-    /// Created in test mode; the warehouse does not expect a parcel.
-    Test,
-    /// A kind this crate does not know (only ever read, never sent).
-    Unknown(UnknownValue),
-}
+pub use crate::wire::{LineCondition, TicketKind};
 
-impl TicketKind {
-    /// Parses a wire name; unknown names are kept in [`TicketKind::Unknown`].
-    pub fn parse(name: &str) -> Self {
-        match name {
-            "Return" => Self::Return,
-            "Test" => Self::Test,
-            other => Self::Unknown(UnknownValue::new(other)),
-        }
+impl Default for TicketKind {
+    /// `Return`.
+    fn default() -> Self {
+        Self::Return
     }
-
-    /// The wire name.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Return => "Return",
-            Self::Test => "Test",
-            Self::Unknown(raw) => raw.as_str(),
-        }
-    }
-}
-
-impl fmt::Display for TicketKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Condition the warehouse recorded for a counted line.
-///
-/// The spec lists four values "or other values", so any other string is kept in
-/// [`LineCondition::Other`].
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum LineCondition {
-    /// Fit for resale.
-    Sellable,
-    /// Damaged.
-    Damaged,
-    /// Defective.
-    Defective,
-    /// Not the item that was expected.
-    WrongItem,
-    /// Any other condition the warehouse uses.
-    Other(UnknownValue),
 }
 
 impl LineCondition {
-    /// Parses a wire name; other names are kept in [`LineCondition::Other`].
-    pub fn parse(name: &str) -> Self {
-        match name {
-            "Sellable" => Self::Sellable,
-            "Damaged" => Self::Damaged,
-            "Defective" => Self::Defective,
-            "WrongItem" => Self::WrongItem,
-            other => Self::Other(UnknownValue::new(other)),
-        }
-    }
-
-    /// The wire name.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sellable => "Sellable",
-            Self::Damaged => "Damaged",
-            Self::Defective => "Defective",
-            Self::WrongItem => "WrongItem",
-            Self::Other(raw) => raw.as_str(),
-        }
-    }
-
     /// Whether the unit can be resold as is (`Sellable` only; a condition this
     /// crate does not know is not assumed sellable).
     pub fn is_sellable(&self) -> bool {
@@ -98,12 +24,6 @@ impl LineCondition {
     /// Whether the condition says the unit is damaged or defective.
     pub fn is_damage(&self) -> bool {
         matches!(self, Self::Damaged | Self::Defective)
-    }
-}
-
-impl fmt::Display for LineCondition {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 

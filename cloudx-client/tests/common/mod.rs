@@ -69,9 +69,8 @@ pub fn builder(server: &MockServer) -> CloudxClientBuilder {
         .pool_idle_timeout(None)
         .build()
         .expect("plain HTTP client");
-    CloudxClient::builder()
+    CloudxClient::builder(SECRET)
         .base_url(format!("{}/v1", server.uri()))
-        .client_secret(SECRET)
         .timeouts(Timeouts::none())
         .rate_limit(RateLimit::Unlimited)
         .http_client(http)

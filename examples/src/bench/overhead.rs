@@ -200,9 +200,8 @@ impl Targets {
             .rate_limit(RateLimit::Unlimited)
             .http_client(http.clone())
             .build()?;
-        let cloudx = CloudxClient::builder()
+        let cloudx = CloudxClient::builder(credentials.cloudx_client_secret.clone())
             .base_url(sandbox.cloudx_base_url())
-            .client_secret(credentials.cloudx_client_secret.clone())
             .rate_limit(cloudx_client::transport::RateLimit::Unlimited)
             .http_client(http.clone())
             .build()?;
