@@ -60,14 +60,22 @@ pub trait LoopApi: Send + Sync {
         Err(unsupported("list_returns_page"))
     }
 
-    /// Every return of `query`, following `nextPageUrl`
-    /// (see [`pagination`](crate::pagination)).
+    /// Every page of `query`, following `nextPageUrl`, with each page's
+    /// metadata (links, request id); a repeated cursor or page is an
+    /// [`Error::Pagination`] (see [`pagination`](crate::pagination)).
+    fn returns_pages(&self, query: ListReturnsQuery) -> BoxStream<'_, Result<ReturnsPage, Error>> {
+        pagination::pages_stream(self, query)
+    }
+
+    /// Every return of `query`, following `nextPageUrl`; a repeated cursor or
+    /// page is an [`Error::Pagination`] (see [`pagination`](crate::pagination)).
     fn returns_stream(&self, query: ListReturnsQuery) -> BoxStream<'_, Result<Return, Error>> {
         pagination::returns_stream(self, query)
     }
 
     /// Every return of a window of any length, across the requested states,
-    /// each once (see [`ReturnWindowQuery`]).
+    /// each once (see [`ReturnWindowQuery`]); a repeated cursor or page in
+    /// any pass is an [`Error::Pagination`].
     fn returns_in_window(&self, query: ReturnWindowQuery) -> BoxStream<'_, Result<Return, Error>> {
         pagination::window_stream(self, query)
     }

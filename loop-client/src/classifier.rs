@@ -14,8 +14,7 @@ use http_transport::{Classification, Classifier, DefaultClassifier, ResponsePart
 use crate::error_body;
 
 /// Message of a 401, whatever Loop's body says.
-pub(crate) const UNAUTHORIZED_HINT: &str =
-    "invalid API key, or the key lacks this endpoint's scope (Loop answers 401 for both)";
+pub(crate) const UNAUTHORIZED_HINT: &str = "bad key or missing scope: the API key is invalid, or it lacks this endpoint's scope (Loop answers 401 for both)";
 
 /// The classifier every [`LoopClient`](crate::LoopClient) transport uses.
 #[derive(Debug, Clone, Copy, Default)]
@@ -86,6 +85,7 @@ mod tests {
         };
         assert_eq!(failure.code.as_deref(), Some("GEN-UNAUTHORIZED"));
         let message = failure.message.unwrap();
+        assert!(message.starts_with("bad key or missing scope"), "{message}");
         assert!(message.contains("lacks this endpoint's scope"), "{message}");
         assert!(message.ends_with("Unauthorized."), "{message}");
     }

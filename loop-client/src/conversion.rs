@@ -6,6 +6,10 @@
 //!   evaluation.
 //! - [`actions_for`] turns a [`returns_core::Decision`] into the Loop calls
 //!   that carry it out, and [`apply_decision`] makes them.
+//! - The ids that exist on both sides convert both ways with `From`: Loop's
+//!   [`ReturnId`] ↔ [`returns_core::ReturnId`] and [`LineItemId`] ↔
+//!   [`returns_core::LineId`] (owned or borrowed), so an id taken from a core
+//!   decision goes straight back to Loop.
 
 use returns_core::{Decision, LineId, ReturnLine, ReturnShipment};
 
@@ -167,6 +171,37 @@ fn tracked(
     shipment
 }
 
+macro_rules! id_pair {
+    ($loop_id:ty, $core_id:ty) => {
+        impl From<$loop_id> for $core_id {
+            fn from(id: $loop_id) -> Self {
+                <$core_id>::new(id.into_inner())
+            }
+        }
+
+        impl From<&$loop_id> for $core_id {
+            fn from(id: &$loop_id) -> Self {
+                <$core_id>::new(id.as_str())
+            }
+        }
+
+        impl From<$core_id> for $loop_id {
+            fn from(id: $core_id) -> Self {
+                <$loop_id>::new(id.into_inner())
+            }
+        }
+
+        impl From<&$core_id> for $loop_id {
+            fn from(id: &$core_id) -> Self {
+                <$loop_id>::new(id.as_str())
+            }
+        }
+    };
+}
+
+id_pair!(ReturnId, returns_core::ReturnId);
+id_pair!(LineItemId, returns_core::LineId);
+
 /// One Loop call that carries out part of a decision.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -200,7 +235,7 @@ pub fn actions_for(decision: &Decision) -> Vec<LoopAction> {
                 decision
                     .lines_to_remove()
                     .iter()
-                    .map(|line: &LineId| LineItemId::new(line.as_str()))
+                    .map(|line: &LineId| LineItemId::from(line))
                     .collect(),
             )]
         }
@@ -278,6 +313,25 @@ pub async fn apply_decision<A: LoopApi + ?Sized>(
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn ids_convert_both_ways() {
+        let loop_id = ReturnId::from(40211877);
+        let core_id = returns_core::ReturnId::from(&loop_id);
+        assert_eq!(core_id.as_str(), "40211877");
+        assert_eq!(ReturnId::from(&core_id), loop_id);
+        assert_eq!(
+            ReturnId::from(returns_core::ReturnId::from(loop_id.clone())),
+            loop_id
+        );
+
+        let line = LineItemId::new("li-7");
+        let core_line = LineId::from(&line);
+        assert_eq!(core_line.as_str(), "li-7");
+        assert_eq!(LineItemId::from(&core_line), line);
+        assert_eq!(LineItemId::from(LineId::from(line.clone())), line);
+    }
+
     use super::*;
     use crate::ids::LineItemId;
     use crate::models::returns::LineItem;

@@ -1,95 +1,20 @@
 //! Loop's enumerations.
 //!
 //! Loop adds values without notice, so no enum here ever fails to decode:
-//! a value this crate does not know lands in the `Other` variant with the raw
+//! every string enum is declared with [`http_transport::open_enum!`], so a
+//! value this crate does not know lands in the `Unknown` variant with the raw
 //! string kept, and [`as_str`](ReturnState::as_str) gives it back unchanged.
-//! Match on the named variants and treat `Other` as "something new"; do not
-//! build `Other` values for requests, and do not match on the text inside
-//! `Other` — once that value gets its own variant, such a match silently stops
-//! firing.
+//! Each enum has `parse`, `try_parse`, `as_str`, `is_unknown` and `KNOWN`.
+//! Match on the named variants and treat `Unknown` as "something new"; do not
+//! build `Unknown` values for requests, and do not match on the text inside
+//! `Unknown` — once that value gets its own variant, such a match silently
+//! stops firing.
 
 use std::fmt;
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-macro_rules! string_enum {
-    (
-        $(#[$meta:meta])*
-        $name:ident {
-            $(
-                $(#[$vmeta:meta])*
-                $variant:ident = $wire:literal $(| $alias:literal)*
-            ),+ $(,)?
-        }
-    ) => {
-        $(#[$meta])*
-        ///
-        /// Unknown values decode to `Other` with the raw string; see the
-        /// [module docs](crate::enums).
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
-        pub enum $name {
-            $(
-                $(#[$vmeta])*
-                $variant,
-            )+
-            /// A value this version of the crate does not know, as sent.
-            Other(String),
-        }
-
-        impl $name {
-            /// Parses a wire value; never fails (unknown values become `Other`).
-            pub fn from_wire(value: &str) -> Self {
-                match value {
-                    $( $wire $(| $alias)* => Self::$variant, )+
-                    other => Self::Other(other.to_owned()),
-                }
-            }
-
-            /// The wire value.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    $( Self::$variant => $wire, )+
-                    Self::Other(raw) => raw,
-                }
-            }
-
-            /// Whether this is a value the crate does not know.
-            pub fn is_other(&self) -> bool {
-                matches!(self, Self::Other(_))
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl From<&str> for $name {
-            fn from(value: &str) -> Self {
-                Self::from_wire(value)
-            }
-        }
-
-        impl Serialize for $name {
-            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let raw = crate::de::LenientString::deserialize(deserializer)?;
-                Ok(Self::from_wire(raw.0.trim()))
-            }
-        }
-    };
-}
-
-string_enum!(
+http_transport::open_enum! {
     /// The state of a return.
-    ReturnState {
+    pub enum ReturnState {
         /// Outcomes not yet fully processed.
         Open = "open",
         /// Processed, or closed by hand.
@@ -102,7 +27,7 @@ string_enum!(
         /// Older webhook docs spell it `needs review`; both decode here.
         Review = "review" | "needs review" | "needs_review",
     }
-);
+}
 
 impl ReturnState {
     /// Every state the Detailed Returns List accepts as a `state` filter, in the
@@ -116,9 +41,9 @@ impl ReturnState {
     ];
 }
 
-string_enum!(
+http_transport::open_enum! {
     /// The outcome of a return as a whole.
-    ReturnOutcome {
+    pub enum ReturnOutcome {
         /// Exchange only.
         Exchange = "exchange",
         /// Exchange with an upsell payment.
@@ -134,11 +59,11 @@ string_enum!(
         /// Store credit plus refund (listed in Loop's MCP docs only).
         CreditRefund = "credit+refund",
     }
-);
+}
 
-string_enum!(
+http_transport::open_enum! {
     /// The carrier status of a return label (EasyPost tracking statuses).
-    LabelStatus {
+    pub enum LabelStatus {
         /// Label created, not yet used.
         New = "new",
         /// Label printed, parcel not yet scanned by the carrier.
@@ -158,11 +83,11 @@ string_enum!(
         /// `N/A`: no label status yet.
         NotAvailable = "N/A" | "n/a",
     }
-);
+}
 
-string_enum!(
+http_transport::open_enum! {
     /// The state of a return's shipping method (`return_method.state`).
-    ReturnMethodState {
+    pub enum ReturnMethodState {
         /// Created.
         New = "new",
         /// Not yet with the carrier.
@@ -178,21 +103,21 @@ string_enum!(
         /// Cancelled (Loop spells it `canceled` here).
         Canceled = "canceled" | "cancelled",
     }
-);
+}
 
-string_enum!(
+http_transport::open_enum! {
     /// Whether a return is a standard return or a warranty claim (`type`).
-    ReturnType {
+    pub enum ReturnType {
         /// A standard return.
         Standard = "standard",
         /// A warranty claim.
         Warranty = "warranty",
     }
-);
+}
 
-string_enum!(
+http_transport::open_enum! {
     /// The condition grade recorded by Grade Items.
-    ConditionCategory {
+    pub enum ConditionCategory {
         /// Like new.
         GradeA = "grade_a",
         /// Light wear.
@@ -208,11 +133,11 @@ string_enum!(
         /// Unusable.
         Junk = "junk",
     }
-);
+}
 
-string_enum!(
+http_transport::open_enum! {
     /// What happens to an item after inspection (Assess Dispositions).
-    DispositionOutcome {
+    pub enum DispositionOutcome {
         /// Back into sellable stock.
         BackToStock = "back_to_stock",
         /// Held before resale.
@@ -224,21 +149,21 @@ string_enum!(
         /// The item did not arrive.
         Missing = "missing",
     }
-);
+}
 
-string_enum!(
+http_transport::open_enum! {
     /// The kind of a Loop destination.
-    DestinationType {
+    pub enum DestinationType {
         /// A warehouse that receives returns.
         Warehouse = "warehouse",
         /// A donation partner.
         Donate = "donate",
     }
-);
+}
 
-string_enum!(
+http_transport::open_enum! {
     /// A webhook topic.
-    WebhookTopic {
+    pub enum WebhookTopic {
         /// Return created, updated or closed.
         Return = "return",
         /// Label created or updated.
@@ -254,11 +179,11 @@ string_enum!(
         /// A label request was issued or cancelled.
         LabelRequest = "label.request" | "label-request",
     }
-);
+}
 
-string_enum!(
+http_transport::open_enum! {
     /// A webhook trigger (the event within a topic).
-    WebhookTrigger {
+    pub enum WebhookTrigger {
         /// A customer submitted a return.
         ReturnCreated = "return.created",
         /// A return changed.
@@ -282,11 +207,11 @@ string_enum!(
         /// Asynchronous processing of a return failed.
         ReturnProcessingFailed = "return.processing.failed",
     }
-);
+}
 
-string_enum!(
+http_transport::open_enum! {
     /// Whether a webhook subscription delivers.
-    WebhookStatus {
+    pub enum WebhookStatus {
         /// Deliveries are sent.
         Active = "active",
         /// Deliveries are paused (Loop's default on create, per a third-party source).
@@ -294,11 +219,11 @@ string_enum!(
         /// Deactivated by Loop after repeated delivery failures (older docs).
         Deactivated = "deactivated" | "Deactivated",
     }
-);
+}
 
-string_enum!(
-    /// The error codes Loop documents. Codes it adds later arrive as `Other`.
-    ErrorCode {
+http_transport::open_enum! {
+    /// The error codes Loop documents. Codes it adds later arrive as `Unknown`.
+    pub enum ErrorCode {
         /// An unexpected error occurred.
         UnexpectedError = "UNEXPECTED_ERROR",
         /// No order with the given id.
@@ -327,7 +252,7 @@ string_enum!(
         /// Request validation failed (Draft Returns spelling).
         ValidationFailed = "validation-failed",
     }
-);
+}
 
 /// Which timestamp the `from` / `to` window of the returns list applies to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -404,8 +329,8 @@ mod tests {
     #[test]
     fn unknown_values_keep_the_raw_string_and_round_trip() {
         let state: ReturnState = serde_json::from_str("\"partially_received\"").unwrap();
-        assert_eq!(state, ReturnState::Other("partially_received".into()));
-        assert!(state.is_other());
+        assert_eq!(state, ReturnState::Unknown("partially_received".into()));
+        assert!(state.is_unknown());
         assert_eq!(
             serde_json::to_string(&state).unwrap(),
             "\"partially_received\""

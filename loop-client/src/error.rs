@@ -10,10 +10,12 @@ use crate::validation::InvalidInput;
 
 /// Everything that can go wrong calling Loop.
 ///
-/// Use the helpers rather than matching deeply: [`Error::status`],
-/// [`Error::is_retryable`], [`Error::is_not_found`],
-/// [`Error::is_unauthorized`], [`Error::error_code`] and, for return actions,
-/// [`Error::is_already_closed`].
+/// Use the predicates rather than matching deeply: [`Error::is_decode`],
+/// [`Error::is_transport`], [`Error::is_timeout`], [`Error::is_rate_limited`],
+/// [`Error::is_not_found`], [`Error::is_unauthorized`],
+/// [`Error::is_retryable`] and, for return actions,
+/// [`Error::is_already_closed`]; [`Error::status`] and [`Error::error_code`]
+/// give the details. Nothing needs a match on `http_transport::Error`.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -42,13 +44,29 @@ pub enum Error {
         /// The start of the body.
         body_excerpt: String,
     },
-    /// `nextPageUrl` could not be followed (it carries no `cursor`).
+    /// Pagination cannot go on without losing or repeating returns:
+    /// `nextPageUrl` carries no `cursor`, repeats a cursor already followed,
+    /// or a page repeats one already read. Yielded by the streams at the
+    /// point it is detected, instead of a silent end.
     #[error("loop list_returns: cannot follow nextPageUrl {url:?}: {reason}")]
     Pagination {
-        /// The URL Loop sent.
+        /// The `nextPageUrl` Loop sent (for a repeated page, the link that
+        /// led to it).
         url: String,
-        /// What is wrong with it.
-        reason: &'static str,
+        /// What is wrong, naming what repeated.
+        reason: String,
+    },
+    /// Remove Line Items answered 403, which Loop documents as "return not
+    /// found" (schema `RemoveReturnNotFound`), not as a permission problem.
+    /// [`Error::is_not_found`] is true, [`Error::is_unauthorized`] false.
+    #[error("loop {operation}: return {return_id} not found (Loop answers 403 for this): {source}")]
+    ReturnNotFound {
+        /// The operation.
+        operation: &'static str,
+        /// The return asked for.
+        return_id: ReturnId,
+        /// Loop's answer.
+        source: http_transport::Error,
     },
     /// A call split into several batches failed part-way: the first
     /// `completed` items were accepted by Loop, the rest were not sent.
@@ -78,6 +96,7 @@ impl Error {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Http(e) => e.status(),
+            Error::ReturnNotFound { source, .. } => source.status(),
             Error::Rejected(r) => Some(r.status),
             Error::UnexpectedAnswer { status, .. } => Some(*status),
             Error::PartialBatch { source, .. } => source.status(),
@@ -85,8 +104,19 @@ impl Error {
         }
     }
 
+    /// The transport error underneath, when the failure came from the HTTP
+    /// exchange.
+    pub fn as_http(&self) -> Option<&http_transport::Error> {
+        match self {
+            Error::Http(e) => Some(e),
+            Error::ReturnNotFound { source, .. } => Some(source),
+            Error::PartialBatch { source, .. } => source.as_http(),
+            _ => None,
+        }
+    }
+
     /// Whether the same call may succeed later (throttling, 5xx, timeouts,
-    /// connection failures). Business rejections and invalid input never are.
+    /// connection failures); business rejections and invalid input never are.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Http(e) => e.is_retryable(),
@@ -95,36 +125,75 @@ impl Error {
         }
     }
 
-    /// Whether Loop answered 404.
-    pub fn is_not_found(&self) -> bool {
+    /// Whether a 2xx answer's body was not what the call expects (not JSON, cut
+    /// off, a field of the wrong type — the JSON path is in the message — or an
+    /// action answer that is neither `"true"` nor an error object).
+    pub fn is_decode(&self) -> bool {
         match self {
-            Error::Http(e) => e.is_not_found(),
-            Error::PartialBatch { source, .. } => source.is_not_found(),
-            _ => self.error_code() == Some(ErrorCode::NotFound),
+            Error::UnexpectedAnswer { .. } => true,
+            Error::PartialBatch { source, .. } => source.is_decode(),
+            _ => self.as_http().is_some_and(http_transport::Error::is_decode),
         }
     }
 
-    /// Whether Loop answered 401: the API key is wrong **or lacks the scope**
-    /// of this endpoint (Loop answers 401, not 403, for a missing scope).
-    pub fn is_unauthorized(&self) -> bool {
-        self.status() == Some(StatusCode::UNAUTHORIZED)
+    /// Whether no usable answer arrived (connect failure, timeout, dropped connection).
+    pub fn is_transport(&self) -> bool {
+        self.as_http()
+            .is_some_and(http_transport::Error::is_transport)
     }
 
-    /// Whether Loop throttled the call (and the retries ran out).
-    pub fn is_rate_limited(&self) -> bool {
+    /// Whether the call ran out of time (connect or whole-request timeout).
+    pub fn is_timeout(&self) -> bool {
+        self.as_http()
+            .is_some_and(http_transport::Error::is_timeout)
+    }
+
+    /// Whether what was asked for does not exist: a 404, Loop's `NOT_FOUND` /
+    /// `ORDER_NOT_FOUND` codes, or Remove Line Items' documented 403.
+    pub fn is_not_found(&self) -> bool {
         match self {
-            Error::Http(e) => e.is_rate_limited(),
-            Error::PartialBatch { source, .. } => source.is_rate_limited(),
+            Error::Http(e) => e.is_not_found(),
+            Error::ReturnNotFound { .. } => true,
+            Error::PartialBatch { source, .. } => source.is_not_found(),
+            _ => matches!(
+                self.code(),
+                Some(ErrorCode::NotFound | ErrorCode::OrderNotFound)
+            ),
+        }
+    }
+
+    /// Whether Loop refused the API key: it is wrong **or lacks the scope** of
+    /// this endpoint (Loop answers 401 for both), or `NOT_AUTHORIZED`; never
+    /// the 403 of Remove Line Items, which means "return not found".
+    pub fn is_unauthorized(&self) -> bool {
+        match self {
+            Error::Http(e) => e.is_unauthorized(),
+            Error::ReturnNotFound { .. } => false,
+            Error::Rejected(r) => r.code == Some(ErrorCode::NotAuthorized),
+            Error::PartialBatch { source, .. } => source.is_unauthorized(),
             _ => false,
         }
     }
 
+    /// Whether Loop throttled the call (and the retries ran out).
+    pub fn is_rate_limited(&self) -> bool {
+        self.as_http()
+            .is_some_and(http_transport::Error::is_rate_limited)
+    }
+
+    /// Whether pagination had to stop because a cursor or page repeated or a
+    /// next link carried no cursor ([`Error::Pagination`]).
+    pub fn is_pagination(&self) -> bool {
+        matches!(self, Error::Pagination { .. })
+    }
+
     /// Loop's error code, from a rejection or an error status.
-    pub fn error_code(&self) -> Option<ErrorCode> {
+    pub fn code(&self) -> Option<ErrorCode> {
         match self {
-            Error::Http(e) => e.code().map(ErrorCode::from_wire),
+            Error::Http(e) => e.code().map(ErrorCode::parse),
+            Error::ReturnNotFound { source, .. } => source.code().map(ErrorCode::parse),
             Error::Rejected(r) => r.code.clone(),
-            Error::PartialBatch { source, .. } => source.error_code(),
+            Error::PartialBatch { source, .. } => source.code(),
             _ => None,
         }
     }
@@ -149,6 +218,7 @@ impl Error {
     pub fn message(&self) -> Option<&str> {
         match self {
             Error::Http(e) => e.message(),
+            Error::ReturnNotFound { source, .. } => source.message(),
             Error::Rejected(r) => r.message.as_deref(),
             Error::PartialBatch { source, .. } => source.message(),
             _ => None,
@@ -159,6 +229,7 @@ impl Error {
     pub fn request_id(&self) -> Option<&str> {
         match self {
             Error::Http(e) => e.request_id(),
+            Error::ReturnNotFound { source, .. } => source.request_id(),
             Error::Rejected(r) => r.request_id.as_deref(),
             Error::PartialBatch { source, .. } => source.request_id(),
             _ => None,
@@ -209,8 +280,8 @@ impl Rejection {
             .filter_map(|stop| rest.find(stop))
             .min()
             .unwrap_or(rest.len());
-        let state = ReturnState::from_wire(rest[..end].trim());
-        (!state.is_other()).then_some(state)
+        let state = ReturnState::parse(rest[..end].trim());
+        (!state.is_unknown()).then_some(state)
     }
 
     /// Whether the return is already closed, so a repeated Process (or Close)

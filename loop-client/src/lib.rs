@@ -27,7 +27,8 @@
 //!
 //! ```no_run
 //! use futures::TryStreamExt;
-//! use loop_client::{DateFilter, ListReturnsQuery, LoopApi, LoopClient, ReturnState};
+//! use loop_client::prelude::*; // the streams, without naming the trait
+//! use loop_client::{DateFilter, ListReturnsQuery, LoopClient, ReturnState};
 //! use time::{Duration, OffsetDateTime};
 //!
 //! # async fn run() -> Result<(), loop_client::Error> {
@@ -56,6 +57,39 @@
 //! }
 //! # Ok(()) }
 //! ```
+//!
+//! # Example: test the connection
+//!
+//! [`LoopClient::check_connection`] proves the key with two cheap reads and
+//! says which scopes it holds:
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), loop_client::Error> {
+//! use loop_client::{LoopClient, ScopeAccess};
+//!
+//! let client = LoopClient::builder(std::env::var("LOOP_API_KEY").unwrap()).build()?;
+//! match client.check_connection().await {
+//!     Ok(report) => {
+//!         println!("returns scope: {:?}", report.returns);
+//!         println!("webhooks scope: {:?}", report.developer_tools);
+//!         if report.returns != ScopeAccess::Granted {
+//!             println!("ask for a key with the Returns scope");
+//!         }
+//!     }
+//!     Err(e) if e.is_unauthorized() => println!("bad key or missing scope: {e}"),
+//!     Err(e) => println!("could not reach Loop: {e}"),
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! # Errors
+//!
+//! One [`Error`] type with predicates — [`Error::is_unauthorized`],
+//! [`Error::is_not_found`], [`Error::is_decode`], [`Error::is_transport`],
+//! [`Error::is_timeout`], [`Error::is_rate_limited`], [`Error::is_retryable`],
+//! [`Error::is_already_closed`] — so no caller matches on the transport's
+//! error. Endpoints this crate does not model go through
+//! [`LoopClient::send_raw`].
 //!
 //! # Unconfirmed behaviour
 //!
@@ -94,8 +128,8 @@ pub mod webhook;
 pub use api::{AdditionalDetails, LoopApi};
 pub use classifier::LoopClassifier;
 pub use client::{
-    API_KEY_HEADER, DEFAULT_BASE_URL, DEFAULT_REQUESTS_PER_MINUTE, LoopClient, LoopClientBuilder,
-    MAX_ITEMS_PER_CALL,
+    API_KEY_HEADER, ConnectionReport, DEFAULT_BASE_URL, DEFAULT_REQUESTS_PER_MINUTE, LoopClient,
+    LoopClientBuilder, MAX_ITEMS_PER_CALL, ScopeAccess,
 };
 pub use enums::*;
 pub use error::{Error, Rejection};
@@ -120,6 +154,16 @@ pub use version::ApiVersion;
 /// The transport types used to configure the client, re-exported so callers
 /// need no direct dependency on `http-transport`.
 pub use http_transport::{RateLimit, RetryPolicy, Timeouts, Transport};
+
+/// The transport's error and configuration-error types, so no caller needs a
+/// direct dependency on `http-transport`; prefer the predicates on [`Error`].
+pub use http_transport::{ConfigError, Error as HttpError};
+
+/// The crate's API traits, so streams and operations are found with one
+/// import: `use loop_client::prelude::*;`.
+pub mod prelude {
+    pub use crate::api::LoopApi;
+}
 
 /// The transport crate, for matching on [`Error::Http`]'s details
 /// (`http_transport::Error::Decode`, …) and for raw calls through

@@ -7,12 +7,22 @@
 //! original filters. This crate takes only the cursor and sends it with the
 //! caller's own query (as PostHog's connector does): the API key never goes to
 //! a host other than the configured base URL, and the filters cannot drift.
-//! Streams stop when `nextPageUrl` is absent or `null`, when a page comes back
-//! empty, and when a cursor repeats (a server bug that would otherwise loop
-//! forever; logged as a warning).
+//! Streams stop when `nextPageUrl` is absent or `null`, or when a page comes
+//! back empty.
+//!
+//! **A repeat is an error, never a silent end.** When `nextPageUrl` repeats a
+//! cursor already followed, or a page repeats the returns of a page already
+//! read (a server bug that would otherwise loop forever or hide the returns
+//! after it), the stream yields [`Error::Pagination`] naming what repeated, at
+//! the point it is detected, and ends.
+//!
+//! **Page metadata.** [`LoopApi::returns_pages`] streams whole
+//! [`ReturnsPage`]s (with the request id and the links) beside the item
+//! stream [`LoopApi::returns_stream`].
 
 use std::collections::HashSet;
 use std::fmt;
+use std::hash::{DefaultHasher, Hash, Hasher};
 
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use percent_encoding::percent_decode_str;
@@ -35,6 +45,9 @@ pub struct ReturnsPage {
     pub next_page_url: Option<String>,
     /// Loop's link to the previous page.
     pub previous_page_url: Option<String>,
+    /// The request id header of the answer that carried this page, when Loop
+    /// sent one (filled in by [`LoopClient::list_returns_page`](crate::LoopClient::list_returns_page)).
+    pub request_id: Option<String>,
 }
 
 impl ReturnsPage {
@@ -44,6 +57,7 @@ impl ReturnsPage {
             returns,
             next_page_url,
             previous_page_url: None,
+            request_id: None,
         }
     }
 
@@ -59,7 +73,7 @@ impl ReturnsPage {
         };
         cursor_of(url).map(Some).ok_or_else(|| Error::Pagination {
             url: url.to_owned(),
-            reason: "it carries no cursor parameter",
+            reason: "it carries no cursor parameter".to_owned(),
         })
     }
 }
@@ -127,25 +141,32 @@ fn non_blank(url: Option<String>) -> Option<String> {
     url.filter(|u| !u.trim().is_empty())
 }
 
-/// Every return of a query, page after page (see the [module docs](self)).
-pub(crate) fn returns_stream<'a, A: LoopApi + ?Sized>(
+/// Every page of a query, following the cursor (see the [module docs](self)).
+pub(crate) fn pages_stream<'a, A: LoopApi + ?Sized>(
     api: &'a A,
     query: ListReturnsQuery,
-) -> BoxStream<'a, Result<Return, Error>> {
+) -> BoxStream<'a, Result<ReturnsPage, Error>> {
     struct State {
         query: ListReturnsQuery,
-        seen: HashSet<String>,
+        seen_cursors: HashSet<String>,
+        // One fingerprint per page read (the hash of its return ids), so
+        // memory stays at 8 bytes a page.
+        seen_pages: HashSet<u64>,
+        // The link that led to the page being read.
+        last_url: Option<String>,
         done: bool,
         // A bad next link is reported after the page that carried it.
         pending_error: Option<Error>,
     }
-    let mut seen = HashSet::new();
+    let mut seen_cursors = HashSet::new();
     if let Some(cursor) = query.current_cursor() {
-        seen.insert(cursor.to_owned());
+        seen_cursors.insert(cursor.to_owned());
     }
     let start = State {
         query,
-        seen,
+        seen_cursors,
+        seen_pages: HashSet::new(),
+        last_url: None,
         done: false,
         pending_error: None,
     };
@@ -157,28 +178,64 @@ pub(crate) fn returns_stream<'a, A: LoopApi + ?Sized>(
             return Ok(None);
         }
         let page = api.list_returns_page(&state.query).await?;
+        if !page.returns.is_empty() && !state.seen_pages.insert(fingerprint(&page.returns)) {
+            return Err(Error::Pagination {
+                url: state.last_url.take().unwrap_or_default(),
+                reason: format!(
+                    "the page it leads to repeats a page already read ({} returns, {} to {})",
+                    page.returns.len(),
+                    page.returns[0].id,
+                    page.returns[page.returns.len() - 1].id,
+                ),
+            });
+        }
         match page.next_cursor() {
             Err(error) => {
                 state.pending_error = Some(error);
                 state.done = true;
             }
             Ok(Some(_)) if page.returns.is_empty() => state.done = true,
-            Ok(Some(cursor)) if !state.seen.insert(cursor.clone()) => {
+            Ok(Some(cursor)) if !state.seen_cursors.insert(cursor.clone()) => {
                 tracing::warn!(
                     vendor = "loop",
                     cursor = %cursor,
-                    "nextPageUrl repeats a cursor already followed; stopping pagination"
+                    "nextPageUrl repeats a cursor already followed"
                 );
+                state.pending_error = Some(Error::Pagination {
+                    url: page.next_page_url.clone().unwrap_or_default(),
+                    reason: format!("it repeats cursor {cursor:?}, already followed"),
+                });
                 state.done = true;
             }
-            Ok(Some(cursor)) => state.query = state.query.cursor(cursor),
+            Ok(Some(cursor)) => {
+                state.last_url.clone_from(&page.next_page_url);
+                state.query = state.query.cursor(cursor);
+            }
             Ok(None) => state.done = true,
         }
-        Ok(Some((page.returns, state)))
+        Ok(Some((page, state)))
     })
-    .map_ok(|returns| stream::iter(returns.into_iter().map(Ok)))
-    .try_flatten()
     .boxed()
+}
+
+/// The hash of a page's return ids, in order.
+fn fingerprint(returns: &[Return]) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    for ret in returns {
+        ret.id.as_str().hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
+/// Every return of a query, page after page (see the [module docs](self)).
+pub(crate) fn returns_stream<'a, A: LoopApi + ?Sized>(
+    api: &'a A,
+    query: ListReturnsQuery,
+) -> BoxStream<'a, Result<Return, Error>> {
+    pages_stream(api, query)
+        .map_ok(|page| stream::iter(page.returns.into_iter().map(Ok)))
+        .try_flatten()
+        .boxed()
 }
 
 /// Every return of a [`ReturnWindowQuery`], request after request, each
@@ -307,13 +364,57 @@ mod tests {
     #[tokio::test]
     async fn a_starting_cursor_counts_as_already_followed() {
         let api = Pages::new(vec![ReturnsPage::new(vec![ret("9")], next("start"))]);
-        let ids: Vec<ReturnId> = api
+        let results: Vec<Result<Return, Error>> = api
             .returns_stream(ListReturnsQuery::new().cursor("start"))
-            .map_ok(|r| r.id)
+            .collect()
+            .await;
+        assert_eq!(results.len(), 2);
+        assert_eq!(results[0].as_ref().unwrap().id, ReturnId::new("9"));
+        let Err(Error::Pagination { url, reason }) = &results[1] else {
+            panic!("expected a pagination error, got {:?}", results[1])
+        };
+        assert!(url.ends_with("cursor=start"), "{url}");
+        assert!(reason.contains("\"start\""), "{reason}");
+    }
+
+    #[tokio::test]
+    async fn a_page_that_repeats_under_a_new_cursor_is_an_error_not_a_loop() {
+        let api = Pages::new(vec![
+            ReturnsPage::new(vec![ret("1"), ret("2")], next("a")),
+            ReturnsPage::new(vec![ret("3")], next("b")),
+            ReturnsPage::new(vec![ret("1"), ret("2")], next("c")),
+        ]);
+        let results: Vec<Result<Return, Error>> =
+            api.returns_stream(ListReturnsQuery::new()).collect().await;
+        let ids: Vec<&str> = results
+            .iter()
+            .filter_map(|r| r.as_ref().ok())
+            .map(|r| r.id.as_str())
+            .collect();
+        assert_eq!(ids, ["1", "2", "3"]);
+        assert_eq!(results.len(), 4);
+        let Err(error @ Error::Pagination { url, reason }) = &results[3] else {
+            panic!("expected a pagination error, got {:?}", results[3])
+        };
+        assert!(error.is_pagination());
+        assert!(url.ends_with("cursor=b"), "{url}");
+        assert!(reason.contains("repeats a page already read"), "{reason}");
+    }
+
+    #[tokio::test]
+    async fn pages_keep_their_links_beside_the_items() {
+        let api = Pages::new(vec![
+            ReturnsPage::new(vec![ret("1")], next("a")),
+            ReturnsPage::new(vec![ret("2")], None),
+        ]);
+        let pages: Vec<ReturnsPage> = api
+            .returns_pages(ListReturnsQuery::new())
             .try_collect()
             .await
             .unwrap();
-        assert_eq!(ids, vec![ReturnId::new("9")]);
+        assert_eq!(pages.len(), 2);
+        assert_eq!(pages[0].next_cursor().unwrap().as_deref(), Some("a"));
+        assert_eq!(pages[1].returns[0].id, ReturnId::new("2"));
     }
 
     #[tokio::test]

@@ -30,7 +30,7 @@ async fn list_reads_the_wrapped_list_with_mixed_id_types() {
     assert_eq!(partner.id.as_str(), "313");
     assert_eq!(
         partner.destination_type,
-        Some(DestinationType::Other("charity_partner".into()))
+        Some(DestinationType::Unknown("charity_partner".into()))
     );
     // `"1"` is a boolean too.
     assert_eq!(partner.enabled, Some(true));

@@ -4,6 +4,8 @@
 #[macro_use]
 mod common;
 
+use std::time::Duration;
+
 use common::{builder, client, json, loop_mock, server};
 use loop_client::http_transport::Error as HttpError;
 use loop_client::{Error, ListReturnsQuery, RetryPolicy, ReturnId};
@@ -28,7 +30,9 @@ async fn unauthorized_says_bad_key_or_missing_scope() {
         .unwrap_err();
     assert!(err.is_unauthorized());
     assert!(!err.is_retryable());
+    assert!(!err.is_not_found() && !err.is_decode() && !err.is_transport());
     let text = err.to_string();
+    assert!(text.contains("bad key or missing scope"), "{text}");
     assert!(text.contains("lacks this endpoint's scope"), "{text}");
     assert!(text.contains("GEN-UNAUTHORIZED"), "{text}");
 }
@@ -137,16 +141,21 @@ async fn a_retry_after_header_is_honoured_if_loop_ever_sends_one() {
     );
 }
 
+/// Throttles do not use up attempts (a per-minute window may need a whole
+/// minute); the policy's time budget ends them.
 #[tokio::test(start_paused = true)]
-async fn throttling_that_never_ends_surfaces_as_rate_limited() {
+async fn throttling_that_never_ends_surfaces_as_rate_limited_at_the_time_budget() {
     let server = server().await;
     loop_mock("GET", "/warehouse/return/list")
         .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "2"))
-        .expect(4) // the default policy's attempts
+        .expect(4) // at 0, 2, 4 and 6 s; one more at 8 s would overrun 7 s
         .mount(&server)
         .await;
 
-    let err = client(&server)
+    let err = builder(&server)
+        .retry_policy(RetryPolicy::default().with_max_elapsed(Duration::from_secs(7)))
+        .build()
+        .unwrap()
         .list_returns_page(&list())
         .await
         .unwrap_err();
@@ -250,6 +259,7 @@ async fn an_html_page_with_status_200_is_a_decode_error() {
         panic!("expected an HTTP error, got {err:?}")
     };
     assert!(matches!(loop_client_http, HttpError::Decode(_)));
+    assert!(err.is_decode());
 }
 
 #[tokio::test]
@@ -269,6 +279,7 @@ async fn truncated_json_is_a_decode_error_naming_the_path() {
         panic!("expected a decode error, got {err:?}")
     };
     assert!(decode.path().starts_with("returns[0]"), "{}", decode.path());
+    assert!(err.is_decode());
     assert!(!err.is_retryable());
 }
 

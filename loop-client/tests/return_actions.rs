@@ -100,7 +100,7 @@ async fn remove_line_items_needs_at_least_one_id() {
 }
 
 #[tokio::test]
-async fn remove_line_items_403_means_no_such_return() {
+async fn remove_line_items_403_is_not_found_not_unauthorized() {
     let server = server().await;
     loop_mock("POST", "/warehouse/return/40211877/remove")
         .respond_with(json(403, r#"{"message":"Forbidden"}"#))
@@ -113,7 +113,14 @@ async fn remove_line_items_403_means_no_such_return() {
         .await
         .unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(403));
-    assert!(matches!(err, Error::Http(_)), "{err}");
+    assert!(matches!(err, Error::ReturnNotFound { .. }), "{err}");
+    assert!(err.is_not_found(), "{err}");
+    assert!(!err.is_unauthorized(), "{err}");
+    assert!(!err.is_retryable(), "{err}");
+    assert!(
+        err.to_string().contains("return 40211877 not found"),
+        "{err}"
+    );
 }
 
 #[tokio::test]

@@ -7,7 +7,7 @@ mod common;
 use std::str::FromStr;
 
 use common::{client, json, loop_mock, server};
-use futures::TryStreamExt;
+use futures::{StreamExt, TryStreamExt};
 use loop_client::{
     CurrencyType, DateFilter, LabelStatus, ListReturnsQuery, LoopApi, OrderId, ReturnLookup,
     ReturnOutcome, ReturnState, ReturnType, ReturnWindowQuery, ReturnsPage, VariantId,
@@ -103,15 +103,15 @@ async fn unknown_enum_values_offsets_and_placeholders_survive() {
     let second = &page.returns[1];
     assert_eq!(
         second.state,
-        Some(ReturnState::Other("awaiting_pickup".into()))
+        Some(ReturnState::Unknown("awaiting_pickup".into()))
     );
     assert_eq!(
         second.outcome,
-        Some(ReturnOutcome::Other("store_credit_plus".into()))
+        Some(ReturnOutcome::Unknown("store_credit_plus".into()))
     );
     assert_eq!(
         second.label_status,
-        Some(LabelStatus::Other("awaiting_scan".into()))
+        Some(LabelStatus::Unknown("awaiting_scan".into()))
     );
     assert_eq!(second.return_type, Some(ReturnType::Warranty));
     // `+01:00` offset, and money as a JSON number.
@@ -166,7 +166,7 @@ async fn stream_follows_next_page_url_over_three_pages() {
 }
 
 #[tokio::test]
-async fn stream_stops_on_a_repeated_cursor() {
+async fn a_repeated_cursor_is_a_pagination_error_after_the_page_that_carried_it() {
     let server = server().await;
     loop_mock("GET", "/warehouse/return/list")
         .and(query_param_is_missing("cursor"))
@@ -182,12 +182,96 @@ async fn stream_stops_on_a_repeated_cursor() {
         .mount(&server)
         .await;
 
-    let returns: Vec<_> = client(&server)
-        .returns_stream(week_query())
+    let results: Vec<Result<_, loop_client::Error>> =
+        client(&server).returns_stream(week_query()).collect().await;
+    // The three returns read, then the error naming the repeated cursor:
+    // never a silent `Ok` end.
+    assert_eq!(results.len(), 4);
+    assert!(results[..3].iter().all(Result::is_ok));
+    let Err(err @ loop_client::Error::Pagination { url, reason }) = &results[3] else {
+        panic!("expected a pagination error, got {:?}", results[3])
+    };
+    assert!(err.is_pagination());
+    assert!(url.contains("cursor=eyJwYWdlIjoyfQ%3D%3D"), "{url}");
+    assert!(reason.contains("\"eyJwYWdlIjoyfQ==\""), "{reason}");
+}
+
+#[tokio::test]
+async fn returns_in_window_reports_a_repeated_page_instead_of_ending() {
+    let server = server().await;
+    // The first page links onwards; the server ignores the cursor and
+    // serves the first page again.
+    loop_mock("GET", "/warehouse/return/list")
+        .and(query_param("state", "open"))
+        .and(query_param_is_missing("cursor"))
+        .respond_with(json(
+            200,
+            r#"{"returns":[{"id":"1"},{"id":"2"}],"nextPageUrl":"https://x/list?cursor=c1"}"#,
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    loop_mock("GET", "/warehouse/return/list")
+        .and(query_param("state", "open"))
+        .and(query_param("cursor", "c1"))
+        .respond_with(json(
+            200,
+            r#"{"returns":[{"id":"1"},{"id":"2"}],"nextPageUrl":"https://x/list?cursor=c2"}"#,
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let query = ReturnWindowQuery::new(
+        datetime!(2025-03-01 0:00 UTC),
+        datetime!(2025-03-08 0:00 UTC),
+    )
+    .states([ReturnState::Open]);
+    let client = client(&server);
+    let mut stream = client.returns_in_window(query);
+    assert_eq!(stream.try_next().await.unwrap().unwrap().id.as_str(), "1");
+    assert_eq!(stream.try_next().await.unwrap().unwrap().id.as_str(), "2");
+    let err = stream.try_next().await.unwrap_err();
+    let loop_client::Error::Pagination { url, reason } = &err else {
+        panic!("expected a pagination error, got {err:?}")
+    };
+    assert_eq!(url, "https://x/list?cursor=c1");
+    assert!(reason.contains("repeats a page already read"), "{reason}");
+}
+
+#[tokio::test]
+async fn pages_carry_their_request_id_and_links() {
+    let server = server().await;
+    loop_mock("GET", "/warehouse/return/list")
+        .and(query_param_is_missing("cursor"))
+        .respond_with(
+            json(200, fixture!("returns_page_1.json")).insert_header("x-request-id", "req-1"),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    loop_mock("GET", "/warehouse/return/list")
+        .and(query_param("cursor", "eyJwYWdlIjoyfQ=="))
+        .respond_with(
+            json(200, fixture!("returns_page_3.json")).insert_header("x-request-id", "req-2"),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    // No trait import beyond the prelude is needed to find the streams.
+    use loop_client::prelude::*;
+    let client = client(&server);
+    let pages: Vec<ReturnsPage> = client
+        .returns_pages(week_query())
         .try_collect()
         .await
         .unwrap();
-    assert_eq!(returns.len(), 3);
+    assert_eq!(pages.len(), 2);
+    assert_eq!(pages[0].request_id.as_deref(), Some("req-1"));
+    assert_eq!(pages[1].request_id.as_deref(), Some("req-2"));
+    assert!(pages[0].next_page_url.is_some());
+    assert_eq!(pages[1].next_page_url, None);
 }
 
 #[tokio::test]
@@ -315,7 +399,7 @@ async fn details_by_return_id_reads_integer_ids_and_space_timestamps() {
     );
     assert_eq!(
         item.disposition.as_ref().unwrap().disposition_outcome,
-        Some(loop_client::DispositionOutcome::Other("refurbish".into()))
+        Some(loop_client::DispositionOutcome::Unknown("refurbish".into()))
     );
     let label = &ret.labels[0];
     assert_eq!(label.rate, Some(dec("1093")));

@@ -43,9 +43,12 @@ async fn list_reads_known_and_unknown_topics() {
     assert_eq!(hooks[2].id, WebhookId::from(13));
     assert_eq!(
         hooks[2].topic,
-        Some(WebhookTopic::Other("happy.returns.bulk".into()))
+        Some(WebhookTopic::Unknown("happy.returns.bulk".into()))
     );
-    assert_eq!(hooks[2].status, Some(WebhookStatus::Other("paused".into())));
+    assert_eq!(
+        hooks[2].status,
+        Some(WebhookStatus::Unknown("paused".into()))
+    );
 }
 
 #[tokio::test]
@@ -133,7 +136,7 @@ async fn delete_accepts_204_and_reports_404_with_loops_code() {
         .await
         .unwrap_err();
     assert!(err.is_not_found());
-    assert_eq!(err.error_code(), Some(loop_client::ErrorCode::NotFound));
+    assert_eq!(err.code(), Some(loop_client::ErrorCode::NotFound));
 }
 
 #[test]

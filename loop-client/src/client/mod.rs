@@ -2,6 +2,7 @@
 //! area of the API.
 
 mod api_impl;
+mod connection;
 mod context;
 mod grading;
 mod return_actions;
@@ -21,6 +22,8 @@ use crate::classifier::LoopClassifier;
 use crate::error::Error;
 use crate::models::list_body::{ListKey, Listed};
 use crate::version::ApiVersion;
+
+pub use connection::{ConnectionReport, ScopeAccess};
 
 /// Loop's production API root.
 pub const DEFAULT_BASE_URL: &str = "https://api.loopreturns.com/api/v1";
@@ -149,9 +152,12 @@ impl LoopClientBuilder {
     ///
     /// # Errors
     ///
-    /// [`Error::Config`] for an invalid base URL, an API key that is not a
-    /// valid header value, or an HTTP client that cannot be built.
+    /// [`Error::Config`] for an empty or whitespace-only API key
+    /// (`ConfigError::Missing("api_key")`), an invalid base URL, an API key
+    /// that is not a valid header value, or an HTTP client that cannot be
+    /// built.
     pub fn build(self) -> Result<LoopClient, Error> {
+        http_transport::require_credential("api_key", self.api_key.expose_secret())?;
         let base_url = versioned_base_url(&self.base_url, self.api_version.as_ref())?;
         let user_agent = self.user_agent.unwrap_or_else(|| {
             concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_owned()
@@ -222,10 +228,35 @@ impl LoopClient {
         }
     }
 
-    /// The underlying transport: the escape hatch for endpoints this crate
-    /// does not model, with the same auth, base URL, retries and limiter.
+    /// The underlying transport, with the same auth, base URL, retries and
+    /// limiter; for raw calls prefer [`send_raw`](Self::send_raw).
     pub fn transport(&self) -> &Transport {
         &self.transport
+    }
+
+    /// The escape hatch for endpoints this crate does not model: sends
+    /// `request` through the client's transport (API key, base URL, retries
+    /// as the request allows, rate limit, Loop's error classifier) and
+    /// returns the answer as JSON (`null` for an empty body).
+    ///
+    /// ```no_run
+    /// # async fn run(client: loop_client::LoopClient) -> Result<(), loop_client::Error> {
+    /// use loop_client::http_transport::Request;
+    ///
+    /// let locations = client
+    ///     .send_raw(Request::get("/locations").operation("list_locations"))
+    ///     .await?;
+    /// println!("{locations}");
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Http`]: a refusal (401 [`Error::is_unauthorized`], 404
+    /// [`Error::is_not_found`], …), a transport failure, or a 2xx body that is
+    /// not JSON ([`Error::is_decode`]).
+    pub async fn send_raw(&self, request: Request) -> Result<serde_json::Value, Error> {
+        self.get_json(request).await
     }
 
     /// Sends a request and decodes its body as `T`.

@@ -102,8 +102,9 @@ impl LoopClient {
     /// # Errors
     ///
     /// [`Error::InvalidInput`] for an empty list; [`Error::Rejected`] for
-    /// items that do not qualify (422); [`Error::Http`] — Loop answers **403**
-    /// when the return does not exist.
+    /// items that do not qualify (422); [`Error::ReturnNotFound`] for the
+    /// **403** Loop documents as "return not found" ([`Error::is_not_found`]
+    /// is true, [`Error::is_unauthorized`] false); [`Error::Http`].
     pub async fn remove_line_items(
         &self,
         return_id: &ReturnId,
@@ -124,8 +125,19 @@ impl LoopClient {
             .operation("remove_line_items")
             .path_param(return_id)
             .query("line_item_id", ids);
-        self.action(request, "remove_line_items", Some(return_id))
+        match self
+            .action(request, "remove_line_items", Some(return_id))
             .await
+        {
+            Err(Error::Http(source)) if source.status() == Some(StatusCode::FORBIDDEN) => {
+                Err(Error::ReturnNotFound {
+                    operation: "remove_line_items",
+                    return_id: return_id.clone(),
+                    source,
+                })
+            }
+            other => other,
+        }
     }
 
     /// The notes on a return (`GET /warehouse/return/{return_id}/notes`).
@@ -183,14 +195,15 @@ impl LoopClient {
     }
 
     /// Sends a return action and reads Loop's answer: `"true"` / `true` is
-    /// success, an error object is a [`Rejection`] even on HTTP 200.
+    /// success, an error object is a [`Rejection`] even on HTTP 200, and a
+    /// body that is not JSON (or is cut off) is a decode error with its path.
     async fn action(
         &self,
         request: Request,
         operation: &'static str,
         return_id: Option<&ReturnId>,
     ) -> Result<(), Error> {
-        match self.transport.execute_bytes(request).await {
+        match self.transport.execute::<serde_json::Value>(request).await {
             Ok(response) => read_action_answer(
                 operation,
                 return_id,
@@ -203,20 +216,22 @@ impl LoopClient {
     }
 }
 
-/// Reads a 2xx answer of a return action: `"true"` / `true` is success; an
-/// object carrying Loop's error code or message is a rejection; anything else
-/// (including an object with neither) is an unexpected answer.
+/// Reads a 2xx answer of a return action (already parsed as JSON; an empty
+/// body reads as `null`): `"true"` / `true` is success; an object carrying
+/// Loop's error code or message is a rejection; anything else (including an
+/// object with neither) is an unexpected answer.
 fn read_action_answer(
     operation: &'static str,
     return_id: Option<&ReturnId>,
     status: StatusCode,
-    body: &[u8],
+    answer: &serde_json::Value,
     request_id: Option<String>,
 ) -> Result<(), Error> {
-    match serde_json::from_slice::<serde_json::Value>(body) {
-        Ok(serde_json::Value::Bool(true)) => Ok(()),
-        Ok(serde_json::Value::String(text)) if text.trim() == "true" => Ok(()),
-        Ok(serde_json::Value::Object(_)) => match error_body::parse(body) {
+    let body = serde_json::to_vec(answer).unwrap_or_default();
+    match answer {
+        serde_json::Value::Bool(true) => Ok(()),
+        serde_json::Value::String(text) if text.trim() == "true" => Ok(()),
+        serde_json::Value::Object(_) => match error_body::parse(&body) {
             Some(found) if found.code.is_some() || found.message.is_some() => {
                 Err(Error::Rejected(Box::new(Rejection {
                     operation,
@@ -224,13 +239,13 @@ fn read_action_answer(
                     status,
                     code: found.code.as_deref().map(Into::into),
                     message: found.message,
-                    body_excerpt: excerpt(body),
+                    body_excerpt: excerpt(&body),
                     request_id,
                 })))
             }
-            _ => Err(unexpected_answer(operation, status, body)),
+            _ => Err(unexpected_answer(operation, status, &body)),
         },
-        _ => Err(unexpected_answer(operation, status, body)),
+        _ => Err(unexpected_answer(operation, status, &body)),
     }
 }
 
@@ -290,7 +305,8 @@ mod tests {
     #[test]
     fn action_answers_true_in_both_spellings() {
         for body in [&b"\"true\""[..], b"true", b" \"true\"\n"] {
-            assert!(read_action_answer("flag_return", None, StatusCode::OK, body, None).is_ok());
+            let answer = serde_json::from_slice(body).unwrap();
+            assert!(read_action_answer("flag_return", None, StatusCode::OK, &answer, None).is_ok());
         }
     }
 
@@ -298,29 +314,30 @@ mod tests {
     fn error_objects_on_200_are_rejections_with_loops_code() {
         let body = br#"{"errors":{"message":"Return is closed and therefore cannot be processed.","code":"UNPROCESSABLE_RETURN"}}"#;
         let id = ReturnId::from(9);
-        let err = read_action_answer("process_return", Some(&id), StatusCode::OK, body, None)
+        let answer = serde_json::from_slice(body).unwrap();
+        let err = read_action_answer("process_return", Some(&id), StatusCode::OK, &answer, None)
             .unwrap_err();
-        assert_eq!(
-            err.error_code(),
-            Some(crate::ErrorCode::UnprocessableReturn)
-        );
+        assert_eq!(err.code(), Some(crate::ErrorCode::UnprocessableReturn));
         assert!(err.is_already_closed());
         assert_eq!(err.status(), Some(StatusCode::OK));
     }
 
     #[test]
     fn anything_else_is_an_unexpected_answer() {
+        // An empty body reads as `null`; a body that is not JSON at all never
+        // gets here: the transport reports it as a decode error.
         for body in [
             &b"\"false\""[..],
             b"false",
-            b"",
-            b"<html></html>",
+            b"null",
             b"[]",
             br#"{"queued":1}"#,
         ] {
-            let err =
-                read_action_answer("close_return", None, StatusCode::OK, body, None).unwrap_err();
+            let answer = serde_json::from_slice(body).unwrap();
+            let err = read_action_answer("close_return", None, StatusCode::OK, &answer, None)
+                .unwrap_err();
             assert!(matches!(err, Error::UnexpectedAnswer { .. }), "{err}");
+            assert!(err.is_decode(), "{err}");
         }
     }
 }

@@ -19,6 +19,7 @@ impl LoopClient {
     ///
     /// Follow [`ReturnsPage::next_cursor`] with
     /// [`ListReturnsQuery::cursor`], or use
+    /// [`LoopApi::returns_pages`](crate::LoopApi::returns_pages) /
     /// [`LoopApi::returns_stream`](crate::LoopApi::returns_stream) /
     /// [`LoopApi::returns_in_window`](crate::LoopApi::returns_in_window).
     /// Retried on throttling and transient failures.
@@ -39,7 +40,11 @@ impl LoopClient {
             .query_opt("paginate", query.paginate.then_some("true"))
             .query_opt("pageSize", query.page_size)
             .query_opt("cursor", query.cursor.as_deref());
-        self.get_json(request).await
+        let response = self.transport.execute::<ReturnsPage>(request).await?;
+        let request_id = response.request_id.clone();
+        let mut page = response.into_body();
+        page.request_id = request_id;
+        Ok(page)
     }
 
     /// Get Return Details (`GET /warehouse/return/details`): one return by

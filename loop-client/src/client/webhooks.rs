@@ -38,11 +38,13 @@ impl LoopClient {
 
     /// Replace a subscription (`PUT /webhooks/{id}`). Loop is reported to
     /// answer 204 (method and status from a third-party reconstruction); the
-    /// updated subscription is returned when Loop echoes it, `None` otherwise.
+    /// updated subscription is returned when Loop echoes it, `None` for an
+    /// empty body or JSON that is not a subscription.
     ///
     /// # Errors
     ///
-    /// [`Error::Http`] (404 for an unknown id).
+    /// [`Error::Http`] (404 for an unknown id; a 2xx body that is not JSON or
+    /// is cut off is a decode error, [`Error::is_decode`]).
     pub async fn update_webhook(
         &self,
         id: &WebhookId,
@@ -52,8 +54,15 @@ impl LoopClient {
             .operation("update_webhook")
             .path_param(id)
             .json(subscription);
-        let response = self.transport.execute_bytes(request).await?;
-        Ok(serde_json::from_slice::<Webhook>(&response.body).ok())
+        let answer = self
+            .transport
+            .execute::<serde_json::Value>(request)
+            .await?
+            .into_body();
+        Ok(match answer {
+            serde_json::Value::Object(_) => serde_json::from_value::<Webhook>(answer).ok(),
+            _ => None,
+        })
     }
 
     /// Delete a subscription (`DELETE /webhooks/{id}`; 204 per a third-party

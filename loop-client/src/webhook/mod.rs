@@ -4,7 +4,8 @@
 //! [`verify_event`] with the `X-Loop-Signature` header and the subscription's
 //! secret; answer 200 quickly; deduplicate (Loop retries failed deliveries and
 //! documents no delivery id, so key on topic, trigger, id and the update
-//! timestamps, or on a hash of the body); then act.
+//! timestamps, or on a hash of the body — [`Deduplicator`] does this in
+//! memory); then act.
 //!
 //! ```
 //! use loop_client::webhook::{SIGNATURE_HEADER, WebhookEvent, sign, verify_event};
@@ -25,9 +26,11 @@
 //! Managing subscriptions (list, create, update, delete) is done through the
 //! client: [`LoopClient::list_webhooks`](crate::LoopClient::list_webhooks).
 
+mod dedup;
 mod events;
 mod signature;
 
+pub use dedup::{Deduplicator, DeliveryKey};
 pub use events::{
     LabelEvent, ReturnEvent, ReturnProcessingEvent, UnknownEvent, WebhookError, WebhookEvent,
     parse_event, verify_event,
