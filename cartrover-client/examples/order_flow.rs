@@ -63,7 +63,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         ..NewOrder::default()
     };
     let created = cart.create_order(&order).await?;
-    let key = created.value.cust_ref.clone();
+    let key = created.value.cust_ref().clone();
     println!("created {key} [process id {:?}]", created.process_id);
 
     // The warehouse side picks it up, acknowledges it and ships it (unverified calls).

@@ -10,10 +10,10 @@ use futures::FutureExt;
 use futures::stream::BoxStream;
 
 use crate::error::Result;
-use crate::pagination::paginate;
+use crate::pagination::{items, pages};
 use crate::reply::Reply;
 use crate::types::{
-    BatchCreateResult, Canceled, CartShipMethod, CreatedOrder, CustRef, InventoryItem, Merchant,
+    BatchCreateResult, Canceled, CartShipMethod, CreateOutcome, CustRef, InventoryItem, Merchant,
     NewOrder, Order, OrderIncludes, OrderListQuery, OrderSource, OrderStatusInfo, Page,
     PageRequest, Product, ShipMethodMapping, Shipment, Sku, StatusUpdate, WmsShipMethod,
 };
@@ -71,11 +71,13 @@ pub trait OrderApi: Send + Sync {
         self.update_order_status(cust_ref, &update).await
     }
 
-    /// Every order matching `query`, page after page from `query`'s page,
-    /// as a stream that ends after the first short page. An error is the
-    /// stream's last item.
-    fn orders(&self, query: OrderListQuery) -> BoxStream<'_, Result<Order>> {
-        paginate(query.page_request(), move |page| {
+    /// Every page of orders matching `query`, from `query`'s page on, each
+    /// with its metadata ([`Reply::process_id`], [`Reply::hits_remaining`],
+    /// [`Page::total_records`]). Ends after the first short page. An error is
+    /// the stream's last item; a page repeating the previous one is
+    /// [`Error::Pagination`](crate::Error::Pagination).
+    fn order_pages(&self, query: OrderListQuery) -> BoxStream<'_, Result<Reply<Page<Order>>>> {
+        pages("list_orders", query.page_request(), move |page| {
             let query = OrderListQuery {
                 page,
                 ..query.clone()
@@ -83,30 +85,55 @@ pub trait OrderApi: Send + Sync {
             async move { self.list_orders(&query).await }.boxed()
         })
     }
+
+    /// Every order matching `query`: the rows of [`order_pages`](Self::order_pages).
+    /// An error (including [`Error::Pagination`](crate::Error::Pagination))
+    /// is the stream's last item.
+    fn orders(&self, query: OrderListQuery) -> BoxStream<'_, Result<Order>> {
+        items(self.order_pages(query))
+    }
 }
 
 /// The Cart level: pushing orders into CartRover and following them.
 #[async_trait]
 pub trait CartApi: OrderApi {
-    /// Creates one order (E1, not rate limited). The order is validated first
-    /// and every missing field reported at once.
+    /// Creates one order (E1, not rate limited), duplicate-proof: a
+    /// `cust_ref` is created at most once, however the call fails.
+    ///
+    /// The order is validated first and every missing field reported at once.
+    /// Then:
+    /// - created now: [`CreateOutcome::Created`];
+    /// - CartRover answers that the `cust_ref` exists (`Failure` "Duplicate
+    ///   order…", [`Error::is_duplicate`](crate::Error::is_duplicate)): the
+    ///   existing order is read back, [`CreateOutcome::AlreadyExisted`];
+    /// - an ambiguous failure (timeout or connection lost after sending, 5xx,
+    ///   a success whose body did not decode): the order is looked up by
+    ///   `cust_ref` before anything is repeated. Found:
+    ///   [`CreateOutcome::Recovered`]; not found: the create is repeated within
+    ///   the retry policy (a late first attempt then meets "already exists").
     ///
     /// # Errors
     /// [`Error::Validation`](crate::Error::Validation) before sending;
-    /// [`ErrorCode::Failure`](crate::ErrorCode::Failure) for a duplicate
-    /// `cust_ref`, `Invalid` for data CartRover refuses; transport errors. Not
-    /// retried after an ambiguous failure: call [`order_status`](OrderApi::order_status)
-    /// to see whether the order exists.
-    async fn create_order(&self, order: &NewOrder) -> Result<Reply<CreatedOrder>>;
+    /// `Invalid` for data CartRover refuses; any other `Failure`;
+    /// [`Error::CreateOutcomeUnknown`](crate::Error::CreateOutcomeUnknown)
+    /// when the lookup after an ambiguous failure failed as well; the last
+    /// failure when the retry policy runs out.
+    async fn create_order(&self, order: &NewOrder) -> Result<Reply<CreateOutcome>>;
 
-    /// Creates several orders in one call (E2). The call succeeds even when
-    /// some orders fail: read [`BatchCreateResult::failed`]. Every order is
-    /// validated first; one incomplete order stops the whole batch before
-    /// sending.
+    /// Creates several orders in one call (E2).
+    ///
+    /// As CartRover itself does, the batch goes through even when some orders
+    /// fail: every order is checked first, an incomplete one is **not sent**
+    /// and reported at its index ([`BatchOrderOutcome::NotSent`](crate::BatchOrderOutcome::NotSent)), and the
+    /// complete ones are sent. [`BatchCreateResult::outcomes`] says, for each
+    /// order of `orders` by index, whether it was created, refused by
+    /// CartRover (e.g. a duplicate), not sent, or not reported. For
+    /// all-or-nothing, check first with
+    /// [`validate_batch`](crate::validate_batch).
     ///
     /// # Errors
-    /// [`Error::Validation`](crate::Error::Validation) naming `orders[i].field`;
-    /// API and transport errors.
+    /// [`Error::Validation`](crate::Error::Validation) when `orders` is empty
+    /// or no order is complete (nothing is sent); API and transport errors.
     async fn create_orders(&self, orders: &[NewOrder]) -> Result<Reply<BatchCreateResult>>;
 
     /// Cancels an order (E6). Only possible for a short time after creation;
@@ -215,12 +242,23 @@ pub trait MerchantApi: OrderApi {
             .await
     }
 
-    /// The whole inventory as a stream, pages of `page.limit()` from
-    /// `page.page()` on, ending after the first short page.
-    fn inventory_items(&self, page: PageRequest) -> BoxStream<'_, Result<InventoryItem>> {
-        paginate(page, move |page| {
+    /// The whole inventory as a stream of pages of `page.limit()` rows from
+    /// `page.page()` on, each with its metadata, ending after the first short
+    /// page. A page repeating the previous one is
+    /// [`Error::Pagination`](crate::Error::Pagination).
+    fn inventory_pages(
+        &self,
+        page: PageRequest,
+    ) -> BoxStream<'_, Result<Reply<Page<InventoryItem>>>> {
+        pages("list_inventory", page, move |page| {
             async move { self.list_inventory(page).await }.boxed()
         })
+    }
+
+    /// The whole inventory, row by row: the rows of
+    /// [`inventory_pages`](Self::inventory_pages).
+    fn inventory_items(&self, page: PageRequest) -> BoxStream<'_, Result<InventoryItem>> {
+        items(self.inventory_pages(page))
     }
 }
 

@@ -7,17 +7,11 @@
 //! retries it. `Invalid` and `Failure` are final (`Failure` may mean the write
 //! already happened, e.g. a duplicate order).
 
-use std::time::Duration;
-
 use http_transport::{
     ApiFailure, Classification, Classifier, DefaultClassifier, ResponseParts, RetryClass,
 };
 
 use crate::envelope::{EnvelopeHead, ErrorCode};
-
-/// How long CartRover's bucket takes to regain one call (spec §2.4): the wait
-/// before retrying a `RateLimit` answer.
-pub(crate) const REFILL_EVERY: Duration = Duration::from_millis(600);
 
 /// The CartRover rules, plugged into the transport.
 #[derive(Debug, Clone, Copy, Default)]
@@ -49,6 +43,11 @@ impl Classifier for CartRoverClassifier {
             Some(_) => Classification::Failure(
                 ApiFailure::new(RetryClass::Fatal).message("answer without `success_code`"),
             ),
+            // Not JSON at all, or cut off: let the typed decode report it as a
+            // decode error naming the JSON path (it is not CartRover saying no).
+            None if serde_json::from_slice::<serde::de::IgnoredAny>(response.body).is_err() => {
+                Classification::Success
+            }
             None => Classification::Failure(
                 ApiFailure::new(RetryClass::Fatal).message("answer is not a JSON envelope"),
             ),
@@ -56,16 +55,13 @@ impl Classifier for CartRoverClassifier {
     }
 }
 
-/// Adds the envelope's code and message; `RateLimit` becomes a throttle
-/// retried after one refill period unless the server asked for longer.
+/// Adds the envelope's code and message; `RateLimit` becomes a throttle.
+/// Its wait is left to the transport (a `Retry-After` if the server sent
+/// one, else the configured bucket's refill period, growing if throttles
+/// repeat), so a client configured with another bucket waits by its own.
 fn enrich(mut failure: ApiFailure, head: EnvelopeHead) -> ApiFailure {
     if head.code() == Some(ErrorCode::RateLimit) {
         failure.retry = RetryClass::Throttle;
-        failure.retry_after = Some(
-            failure
-                .retry_after
-                .map_or(REFILL_EVERY, |d| d.max(REFILL_EVERY)),
-        );
     }
     if let Some(code) = head.error_code {
         failure.code = Some(code);
@@ -116,7 +112,7 @@ mod tests {
         let table = [
             ("Invalid", RetryClass::Fatal, None),
             ("Failure", RetryClass::Fatal, None),
-            ("RateLimit", RetryClass::Throttle, Some(REFILL_EVERY)),
+            ("RateLimit", RetryClass::Throttle, None),
             ("Maintenance", RetryClass::Fatal, None),
         ];
         for (code, retry, after) in table {
@@ -140,10 +136,22 @@ mod tests {
     }
 
     #[test]
-    fn a_missing_success_code_or_a_non_json_200_is_an_error() {
+    fn a_missing_success_code_or_a_json_non_envelope_200_is_an_error() {
         assert_eq!(failure(200, r#"{"response": []}"#).retry, RetryClass::Fatal);
-        assert_eq!(failure(200, "<html>oops</html>").retry, RetryClass::Fatal);
-        assert_eq!(failure(200, "").retry, RetryClass::Fatal);
+        assert_eq!(failure(200, "42").retry, RetryClass::Fatal);
+    }
+
+    #[test]
+    fn a_2xx_body_that_is_not_json_or_cut_off_is_left_to_the_decoder() {
+        // The typed decode then fails with the JSON path (a decode error), not
+        // an API error.
+        for body in [
+            "<html>oops</html>",
+            "",
+            r#"{"success_code": true, "response": [{"sku": "A"#,
+        ] {
+            assert_eq!(classify(200, body), Classification::Success, "{body}");
+        }
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use returns_core::{ItemKey, ProductIdentification};
 
-use crate::types::{InventoryItem, Product, Sku};
+use crate::types::{InventoryItem, NewOrderLine, Product, Sku};
 
 impl From<Sku> for ItemKey {
     fn from(sku: Sku) -> Self {
@@ -15,6 +15,28 @@ impl From<Sku> for ItemKey {
 impl From<&Sku> for ItemKey {
     fn from(sku: &Sku) -> Self {
         ItemKey::Sku(sku.as_str().to_owned())
+    }
+}
+
+/// A SKU key becomes the SKU; a barcode key is given back unchanged (it is
+/// not a SKU: use [`NewOrderLine::for_item`] to order by barcode alias).
+impl TryFrom<ItemKey> for Sku {
+    type Error = ItemKey;
+
+    fn try_from(key: ItemKey) -> Result<Self, ItemKey> {
+        match key {
+            ItemKey::Sku(sku) => Ok(Sku::new(sku)),
+            other => Err(other),
+        }
+    }
+}
+
+impl NewOrderLine {
+    /// A line of `quantity` units of the item `key` names. CartRover matches
+    /// a line's `item` against the warehouse SKU or one of its aliases, so a
+    /// barcode key is sent as its value as well.
+    pub fn for_item(key: &ItemKey, quantity: i64) -> Self {
+        NewOrderLine::new(key.value(), quantity)
     }
 }
 
@@ -88,5 +110,16 @@ mod tests {
             ItemKey::from(Sku::new("SKU-9")),
             ItemKey::Sku("SKU-9".into())
         );
+    }
+
+    #[test]
+    fn item_keys_convert_back_to_skus_and_order_lines() {
+        let sku = Sku::new("SKU-9");
+        assert_eq!(Sku::try_from(ItemKey::from(&sku)), Ok(sku));
+        let barcode = ItemKey::Barcode("012345678905".into());
+        assert_eq!(Sku::try_from(barcode.clone()), Err(barcode.clone()));
+        let line = NewOrderLine::for_item(&barcode, 3);
+        assert_eq!(line.item.as_str(), "012345678905");
+        assert_eq!(line.quantity, 3);
     }
 }

@@ -9,17 +9,17 @@ use serde::Deserialize;
 
 use crate::lenient;
 
-string_enum! {
+http_transport::open_enum! {
     /// The envelope's `error_code` (spec §2.2).
     pub enum ErrorCode {
         /// Invalid or missing data was submitted. Final.
-        Invalid => "Invalid",
+        Invalid = "Invalid",
         /// A hard error, e.g. a duplicate order. Final: the write may already
         /// have happened, so it is never retried.
-        Failure => "Failure",
+        Failure = "Failure",
         /// Over the API limit ("Over API Limit. Please slow down requests.").
         /// The client waits and retries.
-        RateLimit => "RateLimit",
+        RateLimit = "RateLimit",
     }
 }
 

@@ -55,9 +55,43 @@ pub enum Error {
     #[error(transparent)]
     Http(http_transport::Error),
 
-    /// The client could not be configured (e.g. an invalid base URL).
+    /// The client could not be configured (e.g. an invalid base URL, or an
+    /// empty `api_user` / `api_key`: [`ConfigError::Missing`](http_transport::ConfigError::Missing)
+    /// names the setting).
     #[error("cartrover client configuration: {0}")]
     Config(#[from] http_transport::ConfigError),
+
+    /// A list stopped advancing: page `page` came back with exactly the rows
+    /// of page `previous` (CartRover ignoring the page number, or a proxy
+    /// caching the answer). Yielded where it is detected instead of ending
+    /// the stream `Ok` with rows silently missing.
+    #[error(
+        "cartrover {operation}: page {page} repeated the rows of page {previous}; the list is not advancing"
+    )]
+    Pagination {
+        /// The list operation, e.g. `list_orders`.
+        operation: &'static str,
+        /// The page that repeated.
+        page: u32,
+        /// The page it repeated.
+        previous: u32,
+    },
+
+    /// [`create_order`](crate::CartApi::create_order) failed in a way that
+    /// may have created the order, and looking the order up failed too: it is
+    /// unknown whether the order exists. Look it up later before creating it
+    /// again.
+    #[error(
+        "cartrover create_order {cust_ref}: unknown whether the order was created ({create}); the lookup failed: {lookup}"
+    )]
+    CreateOutcomeUnknown {
+        /// The order.
+        cust_ref: CustRef,
+        /// The ambiguous failure of the create.
+        create: Box<Error>,
+        /// Why the lookup failed.
+        lookup: Box<Error>,
+    },
 }
 
 /// CartRover said no.
@@ -211,8 +245,24 @@ impl Error {
                 process_id.as_deref()
             }
             Error::Http(e) => e.request_id(),
-            Error::Validation(_) | Error::Config(_) => None,
+            Error::CreateOutcomeUnknown { create, .. } => create.process_id(),
+            Error::Validation(_) | Error::Config(_) | Error::Pagination { .. } => None,
         }
+    }
+
+    /// The HTTP-level error underneath, when the failure came from the
+    /// transport (no answer, an undecodable answer, an HTTP error status).
+    pub fn as_http(&self) -> Option<&http_transport::Error> {
+        match self {
+            Error::Http(e) => Some(e),
+            Error::Api(e) => Some(e.transport_error()),
+            _ => None,
+        }
+    }
+
+    /// Whether a list stopped advancing ([`Error::Pagination`]).
+    pub fn is_pagination(&self) -> bool {
+        matches!(self, Error::Pagination { .. })
     }
 
     /// The HTTP status of the answer, when there was one.
@@ -224,17 +274,12 @@ impl Error {
         }
     }
 
-    /// Whether CartRover throttled the call (`RateLimit`, or HTTP 429) and the
-    /// client's retries ran out.
+    /// Whether CartRover throttled the call (`RateLimit`, or HTTP 429) and the client's retries ran out.
     pub fn is_rate_limited(&self) -> bool {
-        match self {
-            Error::Api(e) => e.source.is_rate_limited(),
-            _ => false,
-        }
+        matches!(self, Error::Api(e) if e.source.is_rate_limited())
     }
 
-    /// Whether the same call may succeed later: throttles, 5xx, timeouts and
-    /// connection failures. `Invalid` and `Failure` are final.
+    /// Whether the same call may succeed later: throttles, 5xx, timeouts and connection failures (`Invalid` and `Failure` are final).
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Api(e) => e.source.is_retryable(),
@@ -243,9 +288,112 @@ impl Error {
         }
     }
 
-    /// Whether the call timed out.
+    /// Whether the call timed out (connect or whole-request timeout).
     pub fn is_timeout(&self) -> bool {
         matches!(self, Error::Http(e) if e.is_timeout())
+    }
+
+    /// Whether no usable answer arrived (connect failure, timeout, dropped connection).
+    pub fn is_transport(&self) -> bool {
+        matches!(self, Error::Http(e) if e.is_transport())
+    }
+
+    /// Whether a 2xx answer's body was not the expected JSON (not JSON, cut off, wrong shape); the error names the JSON path.
+    pub fn is_decode(&self) -> bool {
+        matches!(self, Error::Http(e) if e.is_decode())
+    }
+
+    /// Whether the order, SKU or path does not exist: HTTP 404, or an `Invalid` envelope saying "not found".
+    pub fn is_not_found(&self) -> bool {
+        match self {
+            Error::Api(e) => {
+                e.source.is_not_found()
+                    || (e.code == Some(ErrorCode::Invalid)
+                        && !e.is_credentials_refusal()
+                        && e.message.as_deref().is_some_and(says_not_found))
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether CartRover refused the credentials: HTTP 401/403, or an error envelope (on any status, 200 included) about the API credentials.
+    pub fn is_unauthorized(&self) -> bool {
+        match self {
+            Error::Api(e) => e.source.is_unauthorized() || e.is_credentials_refusal(),
+            _ => false,
+        }
+    }
+
+    /// Whether CartRover refused an order as a duplicate of an existing one (`Failure` "Duplicate order…", `OrderDuplicate`).
+    pub fn is_duplicate(&self) -> bool {
+        matches!(self, Error::Api(e) if e.is_duplicate())
+    }
+}
+
+/// Whether an error message says the thing asked for does not exist.
+fn says_not_found(message: &str) -> bool {
+    let message = message.to_ascii_lowercase();
+    [
+        "not found",
+        "does not exist",
+        "doesn't exist",
+        "no such",
+        "unknown order",
+        "unknown sku",
+    ]
+    .iter()
+    .any(|needle| message.contains(needle))
+}
+
+/// Whether an error message (or code) is about the API credentials.
+///
+/// CartRover does not document the answer to bad credentials (spec §2.3,
+/// §13 Q6): it may be HTTP 401 or an `Invalid` envelope on HTTP 200, with a
+/// message such as `Invalid API credentials`, `Missing API credentials (HTTP
+/// Basic auth)`, `Malformed Authorization header…` or `These cart-level API
+/// credentials cannot call this endpoint`. Every such wording is accepted.
+fn says_credentials(text: &str) -> bool {
+    let text = text.to_ascii_lowercase();
+    [
+        "credential",
+        "api key",
+        "api_key",
+        "apikey",
+        "api user",
+        "api_user",
+        "authoriz",
+        "authenticat",
+        "auth failed",
+    ]
+    .iter()
+    .any(|needle| text.contains(needle))
+}
+
+impl ApiError {
+    /// Whether this refusal is about the API credentials (see [`says_credentials`]).
+    fn is_credentials_refusal(&self) -> bool {
+        let code_says = match &self.code {
+            Some(ErrorCode::Unknown(raw)) => {
+                let raw = raw.to_ascii_lowercase();
+                raw.contains("auth") || raw.contains("credential")
+            }
+            _ => false,
+        };
+        code_says
+            || (self
+                .code
+                .as_ref()
+                .is_none_or(|c| *c != ErrorCode::RateLimit)
+                && self.message.as_deref().is_some_and(says_credentials))
+    }
+
+    /// Whether CartRover refused an order as a duplicate.
+    fn is_duplicate(&self) -> bool {
+        self.code != Some(ErrorCode::RateLimit)
+            && self.message.as_deref().is_some_and(|m| {
+                let m = m.to_ascii_lowercase();
+                m.contains("duplicate") || m.contains("already exist")
+            })
     }
 }
 

@@ -1,45 +1,94 @@
-//! Lists as a `Stream` of items: pages are read one after the other until a
-//! short page (CartRover has no `has_more` flag, spec §2.6).
+//! Lists as a `Stream` of pages or of items: pages are read one after the
+//! other until a short page (CartRover has no `has_more` flag, spec §2.6).
+//!
+//! A full page that comes back with exactly the rows of the page before it
+//! means the list is not advancing (the page number ignored): the stream
+//! yields [`Error::Pagination`] there instead of looping or ending `Ok` with
+//! rows missing.
 
 use futures::future::BoxFuture;
 use futures::stream::{self, BoxStream, StreamExt};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::reply::Reply;
 use crate::types::{Page, PageRequest};
 
-/// Reads pages from `first` on with `fetch`, yielding their items. Stops after
-/// a page shorter than its limit (an empty one included) or after an error,
-/// which is yielded as the last item.
-pub(crate) fn paginate<'a, T, F>(first: PageRequest, mut fetch: F) -> BoxStream<'a, Result<T>>
+/// Reads pages from `first` on with `fetch`, yielding each whole page with
+/// its metadata. Stops after a page shorter than its limit (an empty one
+/// included) or after an error, which is yielded as the last item; a page
+/// repeating the previous one is [`Error::Pagination`].
+pub(crate) fn pages<'a, T, F>(
+    operation: &'static str,
+    first: PageRequest,
+    mut fetch: F,
+) -> BoxStream<'a, Result<Reply<Page<T>>>>
 where
-    T: Send + 'a,
+    T: Clone + PartialEq + Send + 'a,
     F: FnMut(PageRequest) -> BoxFuture<'a, Result<Reply<Page<T>>>> + Send + 'a,
 {
-    stream::unfold(Some(first), move |next| {
-        let call = next.map(&mut fetch);
+    struct State<T> {
+        next: Option<PageRequest>,
+        /// The previous full page: its number and rows.
+        previous: Option<(u32, Vec<T>)>,
+    }
+    let start = State {
+        next: Some(first),
+        previous: None,
+    };
+    stream::unfold(start, move |mut state| {
+        let call = state.next.take().map(&mut fetch);
         async move {
-            match call?.await {
-                Ok(reply) => {
-                    let page = reply.into_inner();
-                    let following = page.next_request();
-                    Some((Ok(page.items), following))
-                }
-                Err(error) => Some((Err(error), None)),
+            let reply = match call?.await {
+                Ok(reply) => reply,
+                Err(error) => return Some((Err(error), state)),
+            };
+            let page = &reply.value;
+            if let Some((previous, rows)) = &state.previous
+                && !page.items.is_empty()
+                && *rows == page.items
+            {
+                let error = Error::Pagination {
+                    operation,
+                    page: page.request.page(),
+                    previous: *previous,
+                };
+                return Some((Err(error), state));
             }
+            state.next = page.next_request();
+            state.previous = state
+                .next
+                .is_some()
+                .then(|| (page.request.page(), page.items.clone()));
+            Some((Ok(reply), state))
         }
     })
-    .flat_map(|page| match page {
-        Ok(items) => stream::iter(items.into_iter().map(Ok)).left_stream(),
-        Err(error) => stream::once(async move { Err(error) }).right_stream(),
-    })
     .boxed()
+}
+
+/// The items of a [`pages`] stream, in order; an error is the last item.
+pub(crate) fn items<'a, T: Send + 'a>(
+    pages: BoxStream<'a, Result<Reply<Page<T>>>>,
+) -> BoxStream<'a, Result<T>> {
+    pages
+        .flat_map(|page| match page {
+            Ok(reply) => stream::iter(reply.value.items.into_iter().map(Ok)).left_stream(),
+            Err(error) => stream::once(async move { Err(error) }).right_stream(),
+        })
+        .boxed()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use futures::FutureExt;
+
+    fn paginate<'a, T, F>(first: PageRequest, fetch: F) -> BoxStream<'a, Result<T>>
+    where
+        T: Clone + PartialEq + Send + 'a,
+        F: FnMut(PageRequest) -> BoxFuture<'a, Result<Reply<Page<T>>>> + Send + 'a,
+    {
+        items(pages("list_orders", first, fetch))
+    }
 
     #[test]
     fn stops_after_a_short_page_and_reads_pages_in_order() {
@@ -80,5 +129,44 @@ mod tests {
         );
         assert_eq!(results.len(), 2);
         assert!(results[1].is_err());
+    }
+
+    #[test]
+    fn a_page_repeating_the_previous_one_is_a_pagination_error_where_it_happens() {
+        // The server ignores `page`: every call answers the first page.
+        let results: Vec<Result<u32>> = futures::executor::block_on(
+            paginate(PageRequest::first(2), |request| {
+                async move { Ok(Reply::new(Page::new(vec![1, 2], request))) }.boxed()
+            })
+            .collect(),
+        );
+        assert_eq!(results.len(), 3, "two rows, then the error, then the end");
+        assert!(matches!(
+            results[2],
+            Err(Error::Pagination {
+                operation: "list_orders",
+                page: 2,
+                previous: 1
+            })
+        ));
+    }
+
+    #[test]
+    fn whole_pages_keep_their_metadata() {
+        let pages: Vec<Reply<Page<u32>>> = futures::executor::block_on(
+            pages("list_inventory", PageRequest::first(1), |request| {
+                async move {
+                    let rows = if request.page() == 1 { vec![7] } else { vec![] };
+                    Ok(Reply::new(Page::new(rows, request))
+                        .with_process_id(format!("pid-{}", request.page())))
+                }
+                .boxed()
+            })
+            .map(|page| page.unwrap())
+            .collect(),
+        );
+        assert_eq!(pages.len(), 2);
+        assert_eq!(pages[0].process_id.as_deref(), Some("pid-1"));
+        assert!(pages[1].value.items.is_empty());
     }
 }

@@ -105,8 +105,22 @@ impl NewOrder {
     }
 }
 
-/// Checks every order of a batch; fields are prefixed with `orders[i].`.
-pub(crate) fn validate_batch(orders: &[NewOrder]) -> Result<(), MissingFields> {
+/// Checks every order of a batch, for an all-or-nothing batch: call it before
+/// [`CartApi::create_orders`](crate::CartApi::create_orders), which otherwise
+/// sends the complete orders and reports the incomplete ones. Fields are
+/// prefixed with `orders[i].`; an empty batch lacks `orders`.
+///
+/// ```
+/// use cartrover_client::{NewOrder, validate_batch};
+///
+/// let err = validate_batch(&[NewOrder::default()]).unwrap_err();
+/// assert!(err.fields().contains(&"orders[0].cust_ref".to_owned()));
+/// ```
+///
+/// # Errors
+///
+/// [`MissingFields`] naming every missing field of every order.
+pub fn validate_batch(orders: &[NewOrder]) -> Result<(), MissingFields> {
     let mut fields = Vec::new();
     if orders.is_empty() {
         fields.push("orders".to_owned());

@@ -6,40 +6,15 @@ mod common;
 use std::time::Duration;
 
 use cartrover_client::{
-    CartApi, Error, NewOrder, NewOrderLine, OrderApi, OrderIncludes, OrderListFilter,
-    OrderListQuery, OrderStatus, RateLimit, ShipTo,
+    BatchOrderOutcome, CartApi, Error, OrderApi, OrderIncludes, OrderListFilter, OrderListQuery,
+    OrderStatus, RateLimit, validate_batch,
 };
-use common::{NoQuery, RawQuery, cart, cart_with_limit, expect, ok};
+use common::{NoQuery, RawQuery, cart, cart_with_limit, expect, ok, ok_json, order};
 use futures::StreamExt;
 use serde_json::json;
 use time::macros::{date, datetime};
 use wiremock::MockServer;
 use wiremock::matchers::{body_json, query_param};
-
-fn order(cust_ref: &str) -> NewOrder {
-    NewOrder {
-        cust_ref: cust_ref.into(),
-        cust_po_no: Some("WEB-10045".into()),
-        ship_to: ShipTo {
-            first_name: Some("Ada".into()),
-            last_name: Some("Lee".into()),
-            address_1: Some("1 Main St".into()),
-            city: Some("Secaucus".into()),
-            state: Some("NJ".into()),
-            zip: Some("07094".into()),
-            country: Some("US".into()),
-            is_billing: Some(true),
-            ..ShipTo::default()
-        },
-        ship_code: Some("GROUND".into()),
-        items: vec![NewOrderLine {
-            price: Some("9.5".parse().unwrap()),
-            extended_amount: Some("19.00".parse().unwrap()),
-            ..NewOrderLine::new("SKU-1", 2)
-        }],
-        ..NewOrder::default()
-    }
-}
 
 fn order_wire(cust_ref: &str) -> serde_json::Value {
     json!({
@@ -66,8 +41,10 @@ async fn create_order_posts_one_object_and_reads_the_unwrapped_answer() {
         .create_order(&order("BL-10045"))
         .await
         .unwrap();
-    assert_eq!(reply.value.cust_ref.as_str(), "BL-10045");
-    assert_eq!(reply.value.order_number.as_deref(), Some("BL-10045"));
+    let created = reply.value.created().expect("created by this call");
+    assert_eq!(created.cust_ref.as_str(), "BL-10045");
+    assert_eq!(created.order_number.as_deref(), Some("BL-10045"));
+    assert_eq!(reply.value.cust_ref().as_str(), "BL-10045");
     assert_eq!(reply.process_id.as_deref(), Some("pid-e1"));
 }
 
@@ -130,7 +107,8 @@ async fn batch_create_posts_an_array_and_reports_partial_failures() {
     expect("POST", "/v1/cart/orders/batch")
         .and(body_json(json!([
             order_wire("BL-10045"),
-            order_wire("BL-10001")
+            order_wire("BL-10001"),
+            order_wire("BL-3")
         ])))
         .respond_with(ok("batch_create.json", "pid-e2"))
         .expect(1)
@@ -138,7 +116,7 @@ async fn batch_create_posts_an_array_and_reports_partial_failures() {
         .await;
 
     let reply = cart(&server)
-        .create_orders(&[order("BL-10045"), order("BL-10001")])
+        .create_orders(&[order("BL-10045"), order("BL-10001"), order("BL-3")])
         .await
         .unwrap();
     let result = reply.value;
@@ -151,23 +129,84 @@ async fn batch_create_posts_an_array_and_reports_partial_failures() {
         result.failed[1].message.as_deref(),
         Some("Order missing required field(s): cust_ref")
     );
+    // Per order of the request: which went through.
+    assert_eq!(result.created_indices().collect::<Vec<_>>(), [0]);
+    assert!(matches!(result.outcome(1), Some(BatchOrderOutcome::Refused(f)) if f.is_duplicate()));
+    assert_eq!(
+        result.failed[0].index_pos,
+        Some(1),
+        "placed by its cust_ref"
+    );
+    assert!(
+        matches!(result.outcome(2), Some(BatchOrderOutcome::Refused(f)) if f.index_pos == Some(2))
+    );
 }
 
 #[tokio::test]
-async fn batch_create_validates_every_order_first() {
+async fn batch_create_sends_the_complete_orders_and_reports_an_incomplete_one_at_its_index() {
+    let server = MockServer::start().await;
+    // Only the two complete orders are sent; CartRover's index_pos counts
+    // within what was sent.
+    expect("POST", "/v1/cart/orders/batch")
+        .and(body_json(json!([order_wire("BL-1"), order_wire("BL-3")])))
+        .respond_with(ok_json(json!({
+            "success_code": true,
+            "response": {
+                "success": [{"cust_ref": "BL-1", "cust_po_no": "WEB-10045"}],
+                "failed": [{"cust_ref": "BL-3", "cust_po_no": "WEB-10045",
+                            "message": "Invalid ship_country", "index_pos": 1}]
+            }
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut second = order("BL-2");
+    second.ship_to.zip = None;
+    let reply = cart(&server)
+        .create_orders(&[order("BL-1"), second, order("BL-3")])
+        .await
+        .unwrap();
+    let result = reply.value;
+    assert!(!result.all_created());
+    assert_eq!(result.created_indices().collect::<Vec<_>>(), [0]);
+    assert!(
+        matches!(result.outcome(1), Some(BatchOrderOutcome::NotSent(m)) if m.fields() == ["ship_zip"])
+    );
+    assert!(
+        matches!(result.outcome(2), Some(BatchOrderOutcome::Refused(f)) if f.index_pos == Some(2))
+    );
+    let not_sent = result
+        .failed
+        .iter()
+        .find(|f| f.index_pos == Some(1))
+        .expect("the incomplete order is a failure at its index");
+    assert_eq!(not_sent.cust_ref.as_ref().map(|c| c.as_str()), Some("BL-2"));
+    assert_eq!(
+        not_sent.message.as_deref(),
+        Some("Order missing required field(s): ship_zip")
+    );
+    assert_eq!(result.failed.len(), 2);
+}
+
+#[tokio::test]
+async fn batch_create_of_only_incomplete_orders_sends_nothing_and_all_or_nothing_is_one_call_away()
+{
     let server = MockServer::start().await;
     expect("POST", "/v1/cart/orders/batch")
         .respond_with(ok("batch_create.json", "pid"))
         .expect(0)
         .mount(&server)
         .await;
-    let mut second = order("BL-2");
-    second.ship_to.zip = None;
+    let mut broken = order("BL-2");
+    broken.ship_to.zip = None;
     let err = cart(&server)
-        .create_orders(&[order("BL-1"), second])
+        .create_orders(std::slice::from_ref(&broken))
         .await
         .unwrap_err();
-    assert!(matches!(&err, Error::Validation(m) if m.fields() == ["orders[1].ship_zip"]));
+    assert!(matches!(&err, Error::Validation(m) if m.fields() == ["orders[0].ship_zip"]));
+    // The all-or-nothing check, for callers who want it.
+    let err = validate_batch(&[order("BL-1"), broken]).unwrap_err();
+    assert_eq!(err.fields(), ["orders[1].ship_zip"]);
 }
 
 #[tokio::test]

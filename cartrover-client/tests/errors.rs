@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use cartrover_client::{
     CartApi, CartClient, Error, ErrorCode, MerchantApi, OrderApi, OrderListFilter, OrderListQuery,
-    PageRequest, RetryPolicy, Timeouts, WarehouseClient,
+    PageRequest, RateLimit, RetryPolicy, Timeouts, WarehouseClient,
 };
-use common::{KEY, USER, cart, expect, fixture, http, merchant, ok};
+use common::{KEY, USER, cart, cart_with_limit, expect, fixture, http, merchant, ok, ok_json};
 use wiremock::{MockServer, ResponseTemplate};
 
 async fn status_error(server: &MockServer) -> Error {
@@ -155,6 +155,42 @@ async fn rate_limit_on_200_is_waited_and_retried_for_reads() {
     );
 }
 
+/// The wait after a `RateLimit` answer follows the bucket the client was
+/// configured with, and is served once: the throttle pauses the bucket, and
+/// the retry's slot comes from it after the pause, not after a second wait.
+#[tokio::test(start_paused = true)]
+async fn rate_limit_waits_one_refill_of_the_configured_bucket_once() {
+    let server = MockServer::start().await;
+    expect("POST", "/v1/cart/orders/update/BL-1")
+        .respond_with(ok("error_rate_limit.json", "pid-throttled"))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    expect("POST", "/v1/cart/orders/update/BL-1")
+        .respond_with(ok_json(serde_json::json!({"success_code": true})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // A bucket of two calls refilling one every 2.5 s (not CartRover's 0.6 s):
+    // a slot is free at once, so only the throttle wait holds the retry.
+    let client = cart_with_limit(&server, RateLimit::bucket(2, Duration::from_millis(2500)));
+    let started = tokio::time::Instant::now();
+    client
+        .confirm_order(&"BL-1".into(), vec!["T".into()])
+        .await
+        .expect("retried after the throttle");
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_millis(2500),
+        "one refill of the configured bucket: {waited:?}"
+    );
+    assert!(
+        waited < Duration::from_millis(5000),
+        "the refill was waited twice: {waited:?}"
+    );
+}
+
 #[tokio::test(start_paused = true)]
 async fn rate_limit_is_retried_for_a_batch_create_too_since_nothing_was_processed() {
     let server = MockServer::start().await;
@@ -192,7 +228,9 @@ async fn rate_limit_that_never_ends_is_reported_after_the_policy_runs_out() {
         .base_url(server.uri())
         .timeouts(Timeouts::none())
         .http_client(http())
-        .retry_policy(RetryPolicy::default().with_max_attempts(3))
+        // Throttles do not use up attempts (http-transport a07bf24): the time
+        // budget bounds them. One refill (0.6 s) per throttle: 3 attempts.
+        .retry_policy(RetryPolicy::default().with_max_elapsed(Duration::from_millis(1500)))
         .build()
         .unwrap();
     let err = client
@@ -220,6 +258,7 @@ async fn a_failure_on_create_is_final_and_not_repeated() {
     .unwrap();
     let err = cart(&server).create_order(&order).await.unwrap_err();
     assert_eq!(err.code(), Some(&ErrorCode::Failure));
+    assert!(err.is_duplicate());
     assert_eq!(err.process_id(), Some("pid-dup"));
 }
 

@@ -4,11 +4,12 @@
 use std::fmt;
 use std::marker::PhantomData;
 use std::sync::Arc;
+use std::time::Duration;
 
 use http_transport::{Auth, RateLimit, RetryPolicy, Timeouts, Transport, VendorProfile};
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::classify::{CartRoverClassifier, REFILL_EVERY};
+use crate::classify::CartRoverClassifier;
 use crate::client::core::Core;
 use crate::client::{CartClient, MerchantClient, WarehouseClient};
 use crate::error::Result;
@@ -25,6 +26,8 @@ const PROFILE: VendorProfile = VendorProfile::new("cartrover")
 
 /// CartRover's bucket (spec §2.4): 100 calls, one regained every 0.6 s.
 const BUCKET_SIZE: u32 = 100;
+/// How long CartRover's bucket takes to regain one call (spec §2.4).
+const REFILL_EVERY: Duration = Duration::from_millis(600);
 
 /// Configures a [`CartClient`], [`MerchantClient`] or [`WarehouseClient`];
 /// start from their `builder` functions.
@@ -120,6 +123,9 @@ impl<C> ClientBuilder<C> {
     }
 
     fn core(self) -> Result<Core> {
+        http_transport::require_credential("api_user", &self.api_user)?;
+        http_transport::require_credential("api_key", self.api_key.expose_secret())?;
+        let retry_policy = self.retry_policy;
         let mut builder = Transport::builder(PROFILE)
             .base_url(&self.base_url)?
             .auth(Auth::basic(self.api_user, self.api_key.expose_secret()))
@@ -131,7 +137,7 @@ impl<C> ClientBuilder<C> {
         if let Some(client) = self.http_client {
             builder = builder.http_client(client);
         }
-        Ok(Core::new(builder.build()?))
+        Ok(Core::new(builder.build()?, retry_policy))
     }
 }
 
@@ -139,8 +145,9 @@ impl ClientBuilder<CartClient> {
     /// Builds the Cart-level client.
     ///
     /// # Errors
-    /// [`Error::Config`](crate::Error::Config) for an invalid base URL or
-    /// user agent.
+    /// [`Error::Config`](crate::Error::Config) for an empty or blank
+    /// `api_user` or `api_key` ([`ConfigError::Missing`](crate::ConfigError::Missing)
+    /// naming the setting), an invalid base URL or user agent.
     pub fn build(self) -> Result<CartClient> {
         Ok(CartClient::from_core(self.core()?))
     }
@@ -150,8 +157,9 @@ impl ClientBuilder<MerchantClient> {
     /// Builds the Merchant-level client.
     ///
     /// # Errors
-    /// [`Error::Config`](crate::Error::Config) for an invalid base URL or
-    /// user agent.
+    /// [`Error::Config`](crate::Error::Config) for an empty or blank
+    /// `api_user` or `api_key` ([`ConfigError::Missing`](crate::ConfigError::Missing)
+    /// naming the setting), an invalid base URL or user agent.
     pub fn build(self) -> Result<MerchantClient> {
         Ok(MerchantClient::from_core(self.core()?))
     }
@@ -161,8 +169,9 @@ impl ClientBuilder<WarehouseClient> {
     /// Builds the Warehouse-level client.
     ///
     /// # Errors
-    /// [`Error::Config`](crate::Error::Config) for an invalid base URL or
-    /// user agent.
+    /// [`Error::Config`](crate::Error::Config) for an empty or blank
+    /// `api_user` or `api_key` ([`ConfigError::Missing`](crate::ConfigError::Missing)
+    /// naming the setting), an invalid base URL or user agent.
     pub fn build(self) -> Result<WarehouseClient> {
         Ok(WarehouseClient::from_core(self.core()?))
     }

@@ -3,7 +3,7 @@
 
 use serde::de::{DeserializeOwned, IgnoredAny};
 
-use http_transport::{Request, Response, Transport};
+use http_transport::{Request, Response, RetryPolicy, Transport};
 
 use crate::envelope::Envelope;
 use crate::error::{Error, Result};
@@ -18,15 +18,22 @@ pub(crate) const MERCHANT_PK_HEADER: &str = "X-Merchant-Pk";
 #[derive(Debug, Clone)]
 pub(crate) struct Core {
     transport: Transport,
+    retry_policy: RetryPolicy,
     merchant_pk: Option<MerchantPk>,
 }
 
 impl Core {
-    pub(crate) fn new(transport: Transport) -> Self {
+    pub(crate) fn new(transport: Transport, retry_policy: RetryPolicy) -> Self {
         Self {
             transport,
+            retry_policy,
             merchant_pk: None,
         }
+    }
+
+    /// The retry policy the client was built with.
+    pub(crate) fn retry_policy(&self) -> &RetryPolicy {
+        &self.retry_policy
     }
 
     /// The same transport (pool and bucket), acting for `merchant_pk`.
@@ -91,8 +98,12 @@ impl Core {
     }
 
     /// Any call, the whole (successful) envelope returned as raw JSON.
+    /// A blank or non-object body is a decode error.
     pub(crate) async fn call_raw(&self, request: Request) -> Result<Reply<serde_json::Value>> {
-        self.execute(request).await
+        Ok(self
+            .execute::<serde_json::Map<String, serde_json::Value>>(request)
+            .await?
+            .map(serde_json::Value::Object))
     }
 
     /// A call whose `response` member may be absent.
@@ -106,9 +117,13 @@ impl Core {
             .map(|envelope| envelope.response))
     }
 
-    /// A call whose answer carries nothing but `success_code` (E7, E15).
+    /// A call whose answer carries nothing but `success_code` (E7, E15). The
+    /// body must still be a JSON object: a blank body is a decode error.
     pub(crate) async fn call_unit(&self, request: Request) -> Result<Reply<()>> {
-        Ok(self.execute::<IgnoredAny>(request).await?.map(|_| ()))
+        Ok(self
+            .execute::<Envelope<IgnoredAny>>(request)
+            .await?
+            .map(|_| ()))
     }
 
     /// A call whose result sits at the top level beside `success_code` (E1).

@@ -7,6 +7,7 @@ use crate::api::{MerchantApi, OrderApi};
 use crate::client::ClientBuilder;
 use crate::client::core::Core;
 use crate::client::orders::{self, MERCHANT_ORDERS};
+use crate::connection::{self, ApiLevel, ConnectionReport};
 use crate::error::Result;
 use crate::reply::Reply;
 use crate::types::{
@@ -55,6 +56,16 @@ impl MerchantClient {
     /// As the typed calls: API, transport and decode errors.
     pub async fn send_raw(&self, request: Request) -> Result<Reply<serde_json::Value>> {
         self.core.call_raw(request).await
+    }
+
+    /// Proves the Merchant credentials with one cheap call (a one-row inventory page).
+    /// See [`CartClient::check_connection`](crate::CartClient::check_connection).
+    ///
+    /// # Errors
+    /// [`Error::is_unauthorized`](crate::Error::is_unauthorized) for refused
+    /// credentials; other API, transport and decode errors.
+    pub async fn check_connection(&self) -> Result<ConnectionReport> {
+        connection::check(&self.core, ApiLevel::Merchant).await
     }
 
     /// The merchant this client acts for through `X-Merchant-Pk`, when it was

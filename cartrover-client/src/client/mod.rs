@@ -2,7 +2,7 @@
 
 mod builder;
 mod cart;
-mod core;
+pub(crate) mod core;
 mod merchant;
 mod orders;
 mod warehouse;

@@ -7,6 +7,7 @@ use crate::api::WarehouseApi;
 use crate::client::core::Core;
 use crate::client::merchant::wms_ship_methods;
 use crate::client::{ClientBuilder, MerchantClient};
+use crate::connection::{self, ApiLevel, ConnectionReport};
 use crate::error::Result;
 use crate::reply::Reply;
 use crate::types::{Merchant, MerchantPk, WmsShipMethod};
@@ -50,6 +51,16 @@ impl WarehouseClient {
     /// As the typed calls: API, transport and decode errors.
     pub async fn send_raw(&self, request: Request) -> Result<Reply<serde_json::Value>> {
         self.core.call_raw(request).await
+    }
+
+    /// Proves the Warehouse credentials with one cheap call (the warehouse ship-method list).
+    /// See [`CartClient::check_connection`](crate::CartClient::check_connection).
+    ///
+    /// # Errors
+    /// [`Error::is_unauthorized`](crate::Error::is_unauthorized) for refused
+    /// credentials; other API, transport and decode errors.
+    pub async fn check_connection(&self) -> Result<ConnectionReport> {
+        connection::check(&self.core, ApiLevel::Warehouse).await
     }
 
     /// A Merchant-level handle acting for `merchant_pk` with these

@@ -23,7 +23,10 @@ pub use order::{Order, OrderLine, OrderStatusInfo};
 pub use product::{Product, ProductAlias};
 pub use query::{DateBound, MAX_PAGE_SIZE, OrderIncludes, OrderListQuery, Page, PageRequest};
 pub(crate) use results::CancelBody;
-pub use results::{BatchCreateResult, BatchCreated, BatchFailure, Canceled, CreatedOrder};
+pub use results::{
+    BatchCreateResult, BatchCreated, BatchFailure, BatchOrderOutcome, Canceled, CreateOutcome,
+    CreatedOrder,
+};
 pub use ship_method::{CartShipMethod, ShipMethodMapping, WmsShipMethod};
 pub use shipment::{Carton, Shipment, ShipmentItem};
 pub use status::{OrderListFilter, OrderStatus};

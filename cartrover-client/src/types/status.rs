@@ -1,53 +1,53 @@
 //! Order statuses and the list filters of `orders/list/{status}` (spec §9).
 
-string_enum! {
+http_transport::open_enum! {
     /// Where an order is in CartRover's lifecycle:
     /// `new` → `at_wms` → `shipped` → `confirmed`, with side exits `error` and
     /// `canceled` (spec §9).
     pub enum OrderStatus {
         /// Downloaded from the cart; will be sent to the warehouse (or, with
         /// `sending_canceled = Y`, will not be).
-        New => "new",
+        New = "new",
         /// Delivered to the warehouse (WMS).
-        AtWms => "at_wms",
+        AtWms = "at_wms",
         /// CartRover received tracking from the warehouse.
-        Shipped => "shipped",
+        Shipped = "shipped",
         /// The tracking was sent back to the cart.
-        Confirmed => "confirmed",
+        Confirmed = "confirmed",
         /// Held in CartRover, e.g. an unmapped ship method or a bad address.
-        Error => "error",
+        Error = "error",
         /// Canceled (hidden in the UI, visible through the API).
-        Canceled => "canceled",
+        Canceled = "canceled",
     }
 }
 
-string_enum! {
+http_transport::open_enum! {
     /// The `{status}` of the order list endpoint: the six statuses plus four
     /// composite filters (spec §5.5). `Unknown` lets a caller send a filter this
     /// crate does not know yet.
     pub enum OrderListFilter {
         /// Status `new`; dates filter on the creation date.
-        New => "new",
+        New = "new",
         /// Status `at_wms`; dates filter on the delivery to the warehouse.
-        AtWms => "at_wms",
+        AtWms = "at_wms",
         /// Status `shipped`; dates filter on the shipment load date.
-        Shipped => "shipped",
+        Shipped = "shipped",
         /// Status `confirmed`; dates filter on the date tracking went to the cart.
-        Confirmed => "confirmed",
+        Confirmed = "confirmed",
         /// Status `error`; dates filter on the date of the error.
-        Error => "error",
+        Error = "error",
         /// Status `canceled`; dates filter on the cancel date.
-        Canceled => "canceled",
+        Canceled = "canceled",
         /// `new` or `at_wms`; dates filter on the creation date.
-        NewOrAtWms => "new_or_at_wms",
+        NewOrAtWms = "new_or_at_wms",
         /// `shipped` or `confirmed`; dates filter on the shipment load date.
-        ShippedOrConfirmed => "shipped_or_confirmed",
+        ShippedOrConfirmed = "shipped_or_confirmed",
         /// Partially shipped orders (observed in third-party clients, not in
         /// the vendor's list).
-        Partial => "partial",
+        Partial = "partial",
         /// Every status. At Merchant level, bound the date range: an unbounded
         /// `any` can time out (spec §5.5).
-        Any => "any",
+        Any = "any",
     }
 }
 

@@ -2,7 +2,8 @@
 #![allow(dead_code)] // each test binary uses a different part of the kit
 
 use cartrover_client::{
-    CartClient, MerchantClient, PROCESS_ID_HEADER, RateLimit, Timeouts, WarehouseClient,
+    CartClient, MerchantClient, NewOrder, NewOrderLine, PROCESS_ID_HEADER, RateLimit, ShipTo,
+    Timeouts, WarehouseClient,
 };
 use wiremock::matchers::basic_auth;
 use wiremock::{Match, MockBuilder, MockServer, Request, ResponseTemplate};
@@ -68,6 +69,13 @@ pub fn ok(name: &str, process_id: &str) -> ResponseTemplate {
         .insert_header(PROCESS_ID_HEADER, process_id)
 }
 
+/// HTTP 200 with `body` as JSON and a process id header.
+pub fn ok_json(body: serde_json::Value) -> ResponseTemplate {
+    ResponseTemplate::new(200)
+        .set_body_json(body)
+        .insert_header(PROCESS_ID_HEADER, "pid-json")
+}
+
 /// `method` + `path` + Basic auth with the test credentials.
 pub fn expect(method: &str, path: &str) -> MockBuilder {
     wiremock::Mock::given(wiremock::matchers::method(method))
@@ -99,5 +107,31 @@ pub struct WithoutHeader(pub &'static str);
 impl Match for WithoutHeader {
     fn matches(&self, request: &Request) -> bool {
         !request.headers.contains_key(self.0)
+    }
+}
+
+/// A complete order (every field CartRover requires), two units of SKU-1.
+pub fn order(cust_ref: &str) -> NewOrder {
+    NewOrder {
+        cust_ref: cust_ref.into(),
+        cust_po_no: Some("WEB-10045".into()),
+        ship_to: ShipTo {
+            first_name: Some("Ada".into()),
+            last_name: Some("Lee".into()),
+            address_1: Some("1 Main St".into()),
+            city: Some("Secaucus".into()),
+            state: Some("NJ".into()),
+            zip: Some("07094".into()),
+            country: Some("US".into()),
+            is_billing: Some(true),
+            ..ShipTo::default()
+        },
+        ship_code: Some("GROUND".into()),
+        items: vec![NewOrderLine {
+            price: Some("9.5".parse().unwrap()),
+            extended_amount: Some("19.00".parse().unwrap()),
+            ..NewOrderLine::new("SKU-1", 2)
+        }],
+        ..NewOrder::default()
     }
 }
