@@ -78,6 +78,16 @@ impl SandboxConfig {
         }
     }
 
+    /// Makes the Loop simulator leave `provider_order_sales_channel` out of
+    /// the Detailed Returns List and Get Return Details, as Loop documents
+    /// it only on the Return webhook; `GET /orders/{id}` and webhooks still
+    /// give the channel. See
+    /// [`LoopConfig::omit_sales_channel_from_return_data`].
+    pub fn without_loop_sales_channel_in_return_data(mut self) -> Self {
+        self.loop_config.omit_sales_channel_from_return_data = true;
+        self
+    }
+
     /// Turns off the three vendors' rate limits, e.g. for benchmarks that
     /// measure the client rather than the vendor's limit. A fault config's
     /// [`rate_limit`](FaultConfig::rate_limit) still applies.

@@ -972,3 +972,108 @@ async fn label_webhooks_carry_the_label_topic_shape() {
     h.stop().await;
     hooks.shutdown().await.expect("receiver stops");
 }
+
+#[tokio::test]
+async fn the_sales_channel_can_be_left_out_of_return_data_but_not_out_of_orders() {
+    let (hooks, mut deliveries) = receiver(Vec::new()).await;
+    let url = format!("{}/hook", hooks.base_url());
+    let h = Harness::start(unlimited().without_sales_channel_in_return_data()).await;
+    assert!(h.sim.config().omit_sales_channel_from_return_data);
+    subscribe(&h, "return", "return.created", &url).await;
+    h.sim.insert_return(sample_return(7));
+
+    // The Return webhook documents the channel: it still carries it.
+    let (_, body) = next_delivery(&mut deliveries).await;
+    let hook: Value = serde_json::from_slice(&body).expect("JSON payload");
+    assert_eq!(hook["provider_order_sales_channel"], "Online Store");
+
+    // The Detailed Returns List and Get Return Details leave it out…
+    let (status, page) = h
+        .get("/warehouse/return/list?from=2025-03-01&to=2025-03-09&paginate=true")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let listed = &page["returns"][0];
+    assert_eq!(listed["id"], "7");
+    assert!(
+        listed.get("provider_order_sales_channel").is_none(),
+        "{listed}"
+    );
+    assert_eq!(
+        listed["order_id"], "1007",
+        "the order id to look the channel up with"
+    );
+    let (_, bare) = h
+        .get("/warehouse/return/list?from=2025-03-01&to=2025-03-09")
+        .await;
+    assert!(
+        bare[0].get("provider_order_sales_channel").is_none(),
+        "{bare}"
+    );
+    let (status, details) = h.get("/warehouse/return/details?return_id=7").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        details.get("provider_order_sales_channel").is_none(),
+        "{details}"
+    );
+    assert_eq!(details["order_name"], "#7", "other seeded fields stay");
+
+    // …and the Orders API gives it, by the return's order_id.
+    let (status, order) = h.get("/orders/1007").await;
+    assert_eq!(status, StatusCode::OK, "{order}");
+    assert_eq!(
+        order,
+        json!({"id": 1007, "name": "#7", "channel": {"id": null, "name": "Online Store"}, "source": "shopify"})
+    );
+    h.stop().await;
+}
+
+#[tokio::test]
+async fn orders_serve_the_channel_by_default_and_answer_404_for_unknown_orders() {
+    let h = Harness::start(unlimited()).await;
+    h.sim.insert_return(sample_return(7));
+    h.sim
+        .insert_return(json!({"id": 9, "order_id": 2_000, "order_name": "#9",
+                               "created_at": "2025-03-04T15:12:09.000Z"}));
+
+    // By default the return data carries the channel as seeded.
+    let (_, details) = h.get("/warehouse/return/details?return_id=7").await;
+    assert_eq!(details["provider_order_sales_channel"], "Online Store");
+
+    // The Shopify order id finds the order too; string ids on request.
+    let response = h
+        .http
+        .get(format!("{}/orders/5000007", h.base))
+        .header("X-Authorization", h.key())
+        .header("X-Loop-Global-Identifier-Type", "string")
+        .send()
+        .await
+        .expect("send");
+    let (status, order) = read(response).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(order["id"], "5000007");
+    assert_eq!(order["channel"]["name"], "Online Store");
+
+    // A return seeded without a channel: the order has none.
+    let (status, order) = h.get("/orders/2000").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(order["channel"], Value::Null);
+    assert_eq!(order["source"], Value::Null);
+
+    for unknown in ["/orders/31337", "/orders/not-a-number"] {
+        let (status, body) = h.get(unknown).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{unknown}");
+        assert_eq!(body["errors"]["code"], "ORDER_NOT_FOUND");
+    }
+    h.stop().await;
+
+    // A key without the (assumed) Order (read) scope gets 401.
+    let h = Harness::start(LoopConfig {
+        scopes: vec![LoopScope::Returns],
+        ..unlimited()
+    })
+    .await;
+    h.sim.insert_return(sample_return(7));
+    let (status, _) = h.get("/orders/1007").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    h.stop().await;
+}

@@ -553,3 +553,39 @@ async fn binary_serves_until_terminated() {
     let status = exit.expect("the binary exits within 10 s of SIGTERM");
     assert!(status.success(), "exit status {status}");
 }
+
+#[tokio::test]
+async fn the_loop_sales_channel_can_be_left_out_of_return_data() {
+    let config = SandboxConfig::default()
+        .with_scenario(scenario(42, 5))
+        .without_loop_sales_channel_in_return_data();
+    assert!(config.loop_config.omit_sales_channel_from_return_data);
+    let sandbox = start(config).await;
+    let plan = &sandbox.scenario().expect("a scenario").plans()[0];
+    let details: Value = loop_details(&sandbox, &plan.return_id)
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        details.get("provider_order_sales_channel").is_none(),
+        "{details}"
+    );
+    // The order's channel is still there, through the Orders API.
+    let order: Value = client()
+        .get(format!(
+            "{}/orders/{}",
+            sandbox.loop_base_url(),
+            details["order_id"]
+        ))
+        .header("X-Authorization", sandbox.credentials().loop_api_key)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(order["channel"]["name"], plan.channel.as_str(), "{order}");
+    sandbox.shutdown().await.unwrap();
+}

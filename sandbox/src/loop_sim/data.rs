@@ -177,7 +177,7 @@ pub(super) async fn list(
     let render = |keys: &[(i128, u64)]| -> Vec<Value> {
         keys.iter()
             .filter_map(|(_, id)| state.store.get(*id))
-            .map(|r| r.render(Surface::List))
+            .map(|r| shared.render_return_data(r, Surface::List))
             .collect()
     };
     if !request.paginate {
@@ -258,7 +258,7 @@ pub(super) async fn details(
     let body = state
         .store
         .get(id)
-        .map(|r| r.render(Surface::Details))
+        .map(|r| shared.render_return_data(r, Surface::Details))
         .ok_or(LoopError::NotFound("Return not found."))?;
     drop(state);
     Ok(Json(body).into_response())

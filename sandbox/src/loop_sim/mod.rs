@@ -36,7 +36,19 @@
 //!   carrier / tracking number until assigned; ASN rows an integer `id`
 //!   (the line item id) with string `return_line_item_id` / `order_id`.
 //!   Seeded fields the simulator does not own (e.g.
-//!   `provider_order_sales_channel`) are served as seeded on every surface.
+//!   `provider_order_sales_channel`) are served as seeded on every surface —
+//!   except that [`LoopConfig::omit_sales_channel_from_return_data`] drops
+//!   `provider_order_sales_channel` from the Detailed Returns List and Get
+//!   Return Details (Loop documents it on the Return webhook only), so that
+//!   a client's fallback to the Orders API can be tested.
+//! * **Orders** (`GET /orders/{id}`, scope [`LoopScope::Orders`]): the order
+//!   of a stored return, found by the return's `order_id` (or
+//!   `provider_order_id`), as `{id, name, channel: {id, name}, source}` with
+//!   the seeded `provider_order_sales_channel` as `channel.name` (always,
+//!   whatever the config) and `channel.id` `null`; `channel` is `null` for a
+//!   return seeded without a channel. Ids are integers, strings with
+//!   `X-Loop-Global-Identifier-Type: string`. An unknown order answers 404
+//!   `ORDER_NOT_FOUND`.
 //! * **State machine.** Process: `open` → `closed` (also from `review` when
 //!   [`LoopConfig::allow_flagged_to_process`]). Flag: `open` → `review`
 //!   (a no-op on `review`). Cancel: `open` → `cancelled`. Close: `open` or
@@ -123,6 +135,7 @@ mod guard;
 mod labels;
 mod machine;
 mod model;
+mod orders;
 mod store;
 mod subscriptions;
 mod time_fmt;
@@ -159,6 +172,9 @@ pub enum LoopScope {
     Returns,
     /// `developer_tools`: the `/webhooks` endpoints.
     DeveloperTools,
+    /// "Order (read)" (assumed, spec §2.3): `GET /orders/{id}` of the
+    /// Commerce-Data Orders API.
+    Orders,
 }
 
 /// Settings of a [`LoopSim`].
@@ -179,18 +195,38 @@ pub struct LoopConfig {
     pub allow_flagged_to_process: bool,
     /// Retry rule of webhook deliveries.
     pub webhook_retry: RetryPolicy,
+    /// Leave `provider_order_sales_channel` out of the Detailed Returns List
+    /// and Get Return Details, as Loop documents it only on the Return
+    /// webhook. Webhook payloads and `GET /orders/{id}` still carry the
+    /// channel. Default `false` (served as seeded).
+    pub omit_sales_channel_from_return_data: bool,
+}
+
+impl LoopConfig {
+    /// Omits `provider_order_sales_channel` from the Detailed Returns List
+    /// and Get Return Details (see
+    /// [`LoopConfig::omit_sales_channel_from_return_data`]).
+    pub fn without_sales_channel_in_return_data(mut self) -> Self {
+        self.omit_sales_channel_from_return_data = true;
+        self
+    }
 }
 
 impl Default for LoopConfig {
     fn default() -> Self {
         LoopConfig {
             api_key: "loop-sandbox-key".into(),
-            scopes: vec![LoopScope::Returns, LoopScope::DeveloperTools],
+            scopes: vec![
+                LoopScope::Returns,
+                LoopScope::DeveloperTools,
+                LoopScope::Orders,
+            ],
             rate_limit_per_minute: Some(300),
             shop_id: 1,
             webhook_secret: "loop-sandbox-webhook-secret".into(),
             allow_flagged_to_process: false,
             webhook_retry: RetryPolicy::default(),
+            omit_sales_channel_from_return_data: false,
         }
     }
 }
@@ -245,6 +281,18 @@ impl State {
 }
 
 impl Shared {
+    /// A return as the Detailed Returns List or Get Return Details serves
+    /// it, with the config's omissions applied.
+    fn render_return_data(&self, r: &model::StoredReturn, surface: Surface) -> Value {
+        let mut value = r.render(surface);
+        if self.config.omit_sales_channel_from_return_data
+            && let Value::Object(fields) = &mut value
+        {
+            fields.remove(orders::SALES_CHANNEL_FIELD);
+        }
+        value
+    }
+
     fn send(&self, events: Vec<Event>) {
         for event in events {
             self.dispatcher
@@ -325,7 +373,13 @@ impl LoopSim {
                 put(webhooks_api::update).delete(webhooks_api::delete),
             )
             .route_layer(guard(LoopScope::DeveloperTools));
-        let api: Router = returns.merge(webhooks).with_state(Arc::clone(&shared));
+        let orders = Router::new()
+            .route("/orders/{order_id}", get(orders::get_order))
+            .route_layer(guard(LoopScope::Orders));
+        let api: Router = returns
+            .merge(webhooks)
+            .merge(orders)
+            .with_state(Arc::clone(&shared));
         Router::new()
             .nest("/api/{version}", api.clone())
             .merge(api)
