@@ -383,7 +383,7 @@ mod tests {
                 std::slice::from_ref(&draft),
                 &[observation],
                 &criteria,
-                datetime!(2025-03-04 15:12 UTC),
+                returns_core::ArrivalClock::asn_created(datetime!(2025-03-04 15:12 UTC)),
                 datetime!(2025-03-08 10:00 UTC),
             )
         };

@@ -35,7 +35,7 @@
 //! #     -> Result<(), Box<dyn std::error::Error>> {
 //! use cloudx_client::prelude::*;
 //! use cloudx_client::{CloudxClient, CreateOutcome, ItemIdentifier, NewReceivingTicket, SeenTicket};
-//! use returns_core::{ShipmentObservation, evaluate_receipt, plan_asns};
+//! use returns_core::{ArrivalClock, ShipmentObservation, evaluate_receipt, plan_asns};
 //! use time::OffsetDateTime;
 //!
 //! let cloudx = CloudxClient::builder(std::env::var("CLOUDX_CLIENT_SECRET")?)
@@ -81,7 +81,8 @@
 //!     plan.drafts(),
 //!     &observations,
 //!     &settings.receipt_criteria,
-//!     ret.created_at,
+//!     // The not-arrived clock starts when the first ticket was created.
+//!     ArrivalClock::asn_created(ret.created_at), // better: the earliest ticket's created_at
 //!     OffsetDateTime::now_utc(),
 //! );
 //! println!("{}", decision.note());

@@ -1,5 +1,6 @@
 //! The merchant's integration settings, from a TOML file and command-line
-//! flags (flags win).
+//! flags (flags win; a list given on the command line replaces the list of
+//! the defaults or the file, it does not add to it).
 //!
 //! The file is [`IntegrationSettings`] in TOML:
 //!
@@ -18,6 +19,7 @@
 
 use std::path::{Path, PathBuf};
 
+use returns_core::exclusion::normalize_channel;
 use returns_core::{IntegrationSettings, ProductIdentification};
 
 /// Settings flags shared by every example.
@@ -35,7 +37,9 @@ pub struct SettingsArgs {
     /// Create ASNs of type Test instead of Return.
     #[arg(long)]
     pub test_mode: bool,
-    /// Sales channel whose returns are skipped (repeat for several).
+    /// Sales channel whose returns are skipped (repeat for several). Given at
+    /// least once, the flags replace the channels of the defaults and of the
+    /// settings file.
     #[arg(long = "exclude-channel", value_name = "NAME")]
     pub excluded_channels: Vec<String>,
     /// Leave returns that meet the criteria for a person to process.
@@ -81,6 +85,12 @@ impl SettingsArgs {
     /// given), replaced by the file if one is named, then by the flags;
     /// finally validated.
     ///
+    /// A flag replaces the value of the same setting, lists included: one
+    /// `--exclude-channel eBay` makes the excluded channels exactly `eBay`,
+    /// whatever the defaults or the file listed. A channel repeated on the
+    /// command line (ignoring case and surrounding spaces, as matching does)
+    /// is kept once.
+    ///
     /// # Errors
     /// An unreadable or invalid file, or settings that break a rule (every
     /// problem listed).
@@ -108,9 +118,15 @@ impl SettingsArgs {
         if self.no_auto_process {
             settings.auto_process = false;
         }
-        settings
-            .excluded_sales_channels
-            .extend(self.excluded_channels.iter().cloned());
+        if !self.excluded_channels.is_empty() {
+            let mut seen = std::collections::HashSet::new();
+            settings.excluded_sales_channels = self
+                .excluded_channels
+                .iter()
+                .filter(|channel| seen.insert(normalize_channel(channel)))
+                .cloned()
+                .collect();
+        }
         settings.validate()?;
         Ok(settings)
     }
@@ -158,6 +174,86 @@ mod tests {
         assert!(settings.test_mode);
         assert!(!settings.auto_process);
         assert_eq!(settings.excluded_sales_channels, ["Amazon"]);
+    }
+
+    #[test]
+    fn excluded_channel_flags_replace_the_default_list() {
+        let defaults = defaults().with_excluded_sales_channels(["Amazon"]);
+        let args = SettingsArgs {
+            excluded_channels: vec!["eBay".into()],
+            ..SettingsArgs::default()
+        };
+        let settings = args.resolve(defaults.clone(), None).unwrap();
+        assert_eq!(settings.excluded_sales_channels, ["eBay"]);
+
+        // The reported case: the default repeated on the command line.
+        let args = SettingsArgs {
+            excluded_channels: vec!["Amazon".into(), "eBay".into(), " amazon ".into()],
+            ..SettingsArgs::default()
+        };
+        let settings = args.resolve(defaults.clone(), None).unwrap();
+        assert_eq!(settings.excluded_sales_channels, ["Amazon", "eBay"]);
+
+        // No flag: the defaults stand.
+        let settings = SettingsArgs::default().resolve(defaults, None).unwrap();
+        assert_eq!(settings.excluded_sales_channels, ["Amazon"]);
+    }
+
+    #[test]
+    fn excluded_channel_flags_replace_the_file_list() {
+        let dir = std::env::temp_dir().join(format!("settings-list-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("settings.toml");
+        std::fs::write(
+            &path,
+            "warehouse_code = \"BERGEN-NJ-01\"\nexcluded_sales_channels = [\"Amazon\", \"Wholesale\"]\n",
+        )
+        .unwrap();
+        let from_file = SettingsArgs {
+            config: Some(path.clone()),
+            ..SettingsArgs::default()
+        };
+        assert_eq!(
+            from_file
+                .resolve(defaults(), None)
+                .unwrap()
+                .excluded_sales_channels,
+            ["Amazon", "Wholesale"]
+        );
+        let with_flag = SettingsArgs {
+            config: Some(path),
+            excluded_channels: vec!["eBay".into()],
+            ..SettingsArgs::default()
+        };
+        assert_eq!(
+            with_flag
+                .resolve(defaults(), None)
+                .unwrap()
+                .excluded_sales_channels,
+            ["eBay"]
+        );
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn the_command_line_parses_repeated_channels_into_one_list() {
+        use clap::Parser;
+        #[derive(Debug, clap::Parser)]
+        struct Cli {
+            #[command(flatten)]
+            settings: SettingsArgs,
+        }
+        let cli = Cli::try_parse_from([
+            "example",
+            "--exclude-channel",
+            "eBay",
+            "--exclude-channel",
+            "Etsy",
+        ])
+        .unwrap();
+        let defaults = defaults().with_excluded_sales_channels(["Amazon"]);
+        let settings = cli.settings.resolve(defaults, None).unwrap();
+        assert_eq!(settings.excluded_sales_channels, ["eBay", "Etsy"]);
     }
 
     #[test]

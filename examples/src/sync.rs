@@ -459,7 +459,7 @@ async fn decide_and_act(
                 &w.drafts,
                 &observations,
                 &settings.receipt_criteria,
-                w.core.created_at,
+                returns_core::ArrivalClock::asn_created(w.core.created_at),
                 now,
             );
             (i, decision)

@@ -23,8 +23,7 @@ use crate::models::returns::{Label, Return};
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConversionError {
-    /// The return has no `created_at`, which the core model needs (the
-    /// "not arrived after N days" rule counts from it).
+    /// The return has no `created_at`, which the core model needs.
     #[error("loop return {0} has no created_at")]
     MissingCreatedAt(ReturnId),
 }
@@ -39,7 +38,12 @@ pub enum ConversionError {
 ///   barcode are taken when non-blank; the title falls back to
 ///   `line_item_title`; the reason is `return_reason`.
 /// - **Shipments** from `labels`, each with its carrier, tracking number and
-///   the line ids it lists. A label listing no line ids carries every line no
+///   the line ids it lists. The core model's `label_id` stays `None`: Loop
+///   documents no label id in a return's `labels[]` (its only label-side id,
+///   `shipment_id`, comes with the Label webhook), so the ASN reference of a
+///   return with several labels identifies each by its tracking number, or
+///   by its line ids when it has none — never by the position of the label
+///   in Loop's answer (see `returns_core::reference`). A label listing no line ids carries every line no
 ///   other label lists; lines no label carries go into one extra shipment
 ///   without tracking, so the warehouse still expects them. Without labels,
 ///   a top-level `carrier` / `tracking_number` makes one shipment carrying
@@ -220,35 +224,38 @@ pub enum LoopAction {
 ///
 /// | Decision | Calls |
 /// |---|---|
-/// | process | `Process` |
-/// | process with a partial receipt | `RemoveLineItems(missing lines)` (Loop processes after removing) |
-/// | flag | `Flag`, then `CreateNote(decision.note())` |
+/// | process | `CreateNote(decision.note())`, then `Process` |
+/// | process with a partial receipt | `CreateNote(..)`, then `RemoveLineItems(missing lines)` (Loop processes after removing) |
+/// | flag | `CreateNote(..)`, then `Flag` |
 /// | wait | none |
 ///
-/// Flag comes before the note so that a failure leaves the return at least
-/// flagged; the note is the core's deterministic summary (at most 255
-/// characters by construction; cut to Loop's limit should it ever exceed it).
+/// The note comes first: a crash between the two calls leaves a return that
+/// is still open with its note, which a re-run finishes (without a second
+/// note, see [`apply_decision`]); the other order could leave a processed
+/// return that never says why. The note is the core's deterministic summary
+/// (at most 255 characters by construction; cut to Loop's limit should it
+/// ever exceed it).
 pub fn actions_for(decision: &Decision) -> Vec<LoopAction> {
-    match decision {
+    let action = match decision {
         Decision::Process { .. } if !decision.lines_to_remove().is_empty() => {
-            vec![LoopAction::RemoveLineItems(
+            LoopAction::RemoveLineItems(
                 decision
                     .lines_to_remove()
                     .iter()
                     .map(|line: &LineId| LineItemId::from(line))
                     .collect(),
-            )]
+            )
         }
-        Decision::Process { .. } => vec![LoopAction::Process],
-        Decision::Flag { .. } => {
-            let mut actions = vec![LoopAction::Flag];
-            if let Some(note) = note_for(decision) {
-                actions.push(LoopAction::CreateNote(note));
-            }
-            actions
-        }
-        _ => Vec::new(),
+        Decision::Process { .. } => LoopAction::Process,
+        Decision::Flag { .. } => LoopAction::Flag,
+        _ => return Vec::new(),
+    };
+    let mut actions = Vec::with_capacity(2);
+    if let Some(note) = note_for(decision) {
+        actions.push(LoopAction::CreateNote(note));
     }
+    actions.push(action);
+    actions
 }
 
 fn note_for(decision: &Decision) -> Option<NoteContent> {
@@ -269,17 +276,21 @@ pub enum Applied {
     /// Loop said the return is already closed: an earlier Process went
     /// through, so there is nothing left to do.
     AlreadyClosed,
-    /// The return was flagged (and the note written).
+    /// The return was flagged.
     Flagged,
     /// The decision was to wait: nothing was called.
     Waited,
 }
 
-/// Carries out a core decision on a Loop return (see [`actions_for`]).
+/// Carries out a core decision on a Loop return (see [`actions_for`]): the
+/// note first and once, then the action. This is the one implementation of
+/// "decision → Loop actions"; the `returns-sync` engine uses it too.
 ///
-/// A Process or Remove Line Items that Loop rejects because the return is
-/// already closed counts as done ([`Applied::AlreadyClosed`]), which makes
-/// re-running a decision after a crash safe.
+/// Safe to repeat after a crash at any point:
+/// - the note is written only when the return does not show the same text
+///   already (one Get Return Notes call first);
+/// - a Process or Remove Line Items that Loop rejects because the return is
+///   already closed counts as done ([`Applied::AlreadyClosed`]).
 ///
 /// # Errors
 ///
@@ -292,20 +303,26 @@ pub async fn apply_decision<A: LoopApi + ?Sized>(
     let mut applied = Applied::Waited;
     for action in actions_for(decision) {
         let outcome = match &action {
+            LoopAction::CreateNote(note) => {
+                let existing = api.return_notes(return_id).await?;
+                if existing
+                    .iter()
+                    .any(|n| n.content.as_deref() == Some(note.as_str()))
+                {
+                    continue;
+                }
+                api.create_note(return_id, note.as_str()).await?;
+                continue;
+            }
             LoopAction::Process => api.process_return(return_id, None).await,
             LoopAction::RemoveLineItems(lines) => api.remove_line_items(return_id, lines).await,
             LoopAction::Flag => api.flag_return(return_id).await,
-            LoopAction::CreateNote(note) => api.create_note(return_id, note.as_str()).await,
         };
         applied = match (action, outcome) {
-            (LoopAction::Process | LoopAction::RemoveLineItems(_), Ok(())) => Applied::Processed,
-            (LoopAction::Process | LoopAction::RemoveLineItems(_), Err(e))
-                if e.is_already_closed() =>
-            {
-                Applied::AlreadyClosed
-            }
+            (LoopAction::Flag, Ok(())) => Applied::Flagged,
+            (_, Ok(())) => Applied::Processed,
+            (_, Err(e)) if e.is_already_closed() => Applied::AlreadyClosed,
             (_, Err(e)) => return Err(e),
-            (_, Ok(())) => Applied::Flagged,
         };
     }
     Ok(applied)
@@ -440,6 +457,71 @@ mod tests {
         assert_eq!(core.shipments[0].line_ids.len(), 3);
     }
 
+    fn references(ret: &Return) -> Vec<(Vec<String>, String)> {
+        let core = to_core_return(ret).unwrap();
+        let settings = returns_core::IntegrationSettings::new("BERGEN-NJ-01");
+        let plan = returns_core::plan_asns(&core, &settings).unwrap();
+        let mut pairs: Vec<(Vec<String>, String)> = plan
+            .drafts()
+            .iter()
+            .map(|draft| {
+                let mut lines: Vec<String> = draft
+                    .lines
+                    .iter()
+                    .flat_map(|line| &line.return_lines)
+                    .map(|source| source.line_id.to_string())
+                    .collect();
+                lines.sort();
+                (lines, draft.reference_number.to_string())
+            })
+            .collect();
+        pairs.sort();
+        pairs
+    }
+
+    #[test]
+    fn label_order_does_not_change_asn_references() {
+        let mut ret = loop_return();
+        ret.line_items.push(line(4, "D"));
+        let untracked = Label {
+            tracking_number: None,
+            ..label(&[4], "")
+        };
+        ret.labels = vec![
+            label(&[1, 2], "1Z999AA10123456784"),
+            label(&[3], "00340434161234567890"),
+            untracked,
+        ];
+        let core = to_core_return(&ret).unwrap();
+        assert!(core.shipments.iter().all(|s| s.label_id.is_none()));
+        let forward = references(&ret);
+        ret.labels.reverse();
+        assert_eq!(references(&ret), forward);
+        assert_eq!(
+            forward[..2],
+            [
+                (
+                    vec!["1".into(), "2".into()],
+                    "#10452-R40211877-T0123456784".into()
+                ),
+                (vec!["3".into()], "#10452-R40211877-T1234567890".into()),
+            ]
+        );
+        assert!(
+            forward[2].1.starts_with("#10452-R40211877-N"),
+            "{forward:?}"
+        );
+    }
+
+    #[test]
+    fn a_single_label_keeps_the_reference_of_the_unlabelled_return() {
+        let mut ret = loop_return();
+        let before = references(&ret);
+        ret.labels = vec![label(&[1, 2, 3], "1Z999AA10123456784")];
+        assert_eq!(references(&ret), before);
+        assert_eq!(before[0].1, "#10452-R40211877-S");
+    }
+
     #[test]
     fn a_return_without_created_at_is_refused() {
         let mut ret = loop_return();
@@ -453,10 +535,14 @@ mod tests {
     }
 
     #[test]
-    fn decisions_map_onto_loop_calls() {
+    fn decisions_map_onto_loop_calls_note_first() {
+        let process = Decision::Process { partial: None };
         assert_eq!(
-            actions_for(&Decision::Process { partial: None }),
-            vec![LoopAction::Process]
+            actions_for(&process),
+            vec![
+                LoopAction::CreateNote(NoteContent::new(process.note()).unwrap()),
+                LoopAction::Process
+            ]
         );
         let partial = Decision::Process {
             partial: Some(returns_core::PartialReceipt::new(
@@ -465,8 +551,8 @@ mod tests {
             )),
         };
         assert_eq!(
-            actions_for(&partial),
-            vec![LoopAction::RemoveLineItems(vec![
+            actions_for(&partial)[1..],
+            [LoopAction::RemoveLineItems(vec![
                 LineItemId::from(2),
                 LineItemId::from(3)
             ])]
@@ -483,23 +569,25 @@ mod tests {
     }
 
     #[test]
-    fn flag_is_followed_by_the_decision_note_and_wait_calls_nothing() {
+    fn flag_is_preceded_by_the_decision_note_and_wait_calls_nothing() {
         let actions = actions_for(&flag());
         assert_eq!(actions.len(), 2);
-        assert_eq!(actions[0], LoopAction::Flag);
-        let LoopAction::CreateNote(note) = &actions[1] else {
-            panic!("expected a note, got {actions:?}")
+        let LoopAction::CreateNote(note) = &actions[0] else {
+            panic!("expected a note first, got {actions:?}")
         };
         assert_eq!(note.as_str(), flag().note());
+        assert_eq!(actions[1], LoopAction::Flag);
         let wait = Decision::Wait {
             reason: returns_core::WaitReason::NoShipments,
         };
         assert!(actions_for(&wait).is_empty());
     }
 
-    /// Records calls; answers Process with `process_answer`.
+    /// Records calls and keeps the notes written; answers Process with
+    /// "already closed" when `process_closed`.
     struct Recorder {
         calls: std::sync::Mutex<Vec<String>>,
+        notes: std::sync::Mutex<Vec<String>>,
         process_closed: bool,
     }
 
@@ -535,19 +623,32 @@ mod tests {
                 .lock()
                 .unwrap()
                 .push(format!("note {id}: {content}"));
+            self.notes.lock().unwrap().push(content.to_owned());
             Ok(())
+        }
+
+        async fn return_notes(&self, id: &ReturnId) -> Result<Vec<crate::Note>, Error> {
+            self.calls.lock().unwrap().push(format!("notes {id}"));
+            let notes = self.notes.lock().unwrap().clone();
+            Ok(notes
+                .into_iter()
+                .map(|content| {
+                    serde_json::from_value(serde_json::json!({ "content": content })).unwrap()
+                })
+                .collect())
         }
     }
 
     fn recorder(process_closed: bool) -> Recorder {
         Recorder {
             calls: std::sync::Mutex::new(Vec::new()),
+            notes: std::sync::Mutex::new(Vec::new()),
             process_closed,
         }
     }
 
     #[tokio::test]
-    async fn apply_decision_makes_the_calls_in_order() {
+    async fn apply_decision_writes_the_note_first_and_once_then_acts() {
         let id = ReturnId::from(7);
         let api = recorder(false);
         assert_eq!(
@@ -556,8 +657,20 @@ mod tests {
         );
         assert_eq!(
             *api.calls.lock().unwrap(),
-            vec!["flag 7".to_owned(), format!("note 7: {}", flag().note())]
+            vec![
+                "notes 7".to_owned(),
+                format!("note 7: {}", flag().note()),
+                "flag 7".to_owned()
+            ]
         );
+        // Repeated (a crash after the note): the note is found, not written again.
+        api.calls.lock().unwrap().clear();
+        apply_decision(&api, &id, &flag()).await.unwrap();
+        assert_eq!(
+            *api.calls.lock().unwrap(),
+            vec!["notes 7".to_owned(), "flag 7".to_owned()]
+        );
+        assert_eq!(api.notes.lock().unwrap().len(), 1);
         let process = Decision::Process { partial: None };
         assert_eq!(
             apply_decision(&api, &id, &process).await.unwrap(),

@@ -95,7 +95,9 @@ pub struct AsnDraft {
     pub rma_number: ReturnId,
     /// The original order number.
     pub order_number: String,
-    /// The shipment's position in the return, from 1.
+    /// The shipment's position in the return, from 1, for people ("shipment
+    /// 1 of 2"). It follows the order the platform listed the shipments in;
+    /// the reference number does not.
     pub shipment_number: u16,
     /// The carrier, when known.
     pub carrier: Option<String>,

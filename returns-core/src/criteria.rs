@@ -70,8 +70,9 @@ pub struct ReceiptCriteria {
     /// Rationale: the customer may have sent the wrong product; refunding
     /// it blindly loses money.
     pub flag_unexpected_items: bool,
-    /// What to do when a parcel has still not arrived some days after the
-    /// return was created. Default: flag after 30 days.
+    /// What to do when a parcel has still not arrived some days after its
+    /// ASN was created (see [`ArrivalClock`](crate::ArrivalClock)). Default:
+    /// flag after 30 days.
     pub not_arrived: NotArrivedPolicy,
 }
 
@@ -116,16 +117,17 @@ pub enum ShortagePolicy {
 #[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct NotArrivedPolicy {
-    /// Days after the return's creation after which a parcel that has not
-    /// arrived is overdue. Default `30` (Loop return labels expire after 28
-    /// days).
+    /// Days after the not-arrived clock started (the ASN's creation, or the
+    /// carrier's delivery report: see [`ArrivalClock`](crate::ArrivalClock))
+    /// after which a parcel that has not arrived is overdue. Default `30`
+    /// (Loop return labels expire after 28 days).
     pub after_days: u32,
     /// What an overdue parcel leads to. Default [`NotArrivedAction::Flag`].
     pub action: NotArrivedAction,
 }
 
 impl NotArrivedPolicy {
-    /// A policy acting `after_days` days after the return was created.
+    /// A policy acting `after_days` days after the not-arrived clock started.
     pub fn new(after_days: u32, action: NotArrivedAction) -> Self {
         Self { after_days, action }
     }

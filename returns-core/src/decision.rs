@@ -15,6 +15,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+use crate::evaluation::ArrivalClock;
 use crate::model::{ItemKey, LineId};
 use crate::observation::{ItemCondition, ReceivingPhase};
 use crate::reference::ReferenceNumber;
@@ -206,8 +207,10 @@ pub enum FlagReason {
     NotArrived {
         /// The ASN still waiting for its parcel.
         reference: ReferenceNumber,
-        /// Whole days since the return was created.
+        /// Whole days since the clock started.
         days: i64,
+        /// When and why the not-arrived clock started; the note names it.
+        clock: ArrivalClock,
     },
     /// Partial processing was allowed, but a missing unit belongs to a
     /// multi-unit line that cannot be removed in part.
@@ -251,9 +254,11 @@ impl fmt::Display for FlagReason {
                 reference,
             } => write!(f, "{item} condition {condition} in {reference}"),
             Self::Cancelled { reference } => write!(f, "ASN {reference} cancelled"),
-            Self::NotArrived { reference, days } => {
-                write!(f, "ASN {reference} not arrived after {days} days")
-            }
+            Self::NotArrived {
+                reference,
+                days,
+                clock,
+            } => write!(f, "ASN {reference} not arrived {days} days {clock}"),
             Self::PartialNotPossible { item, missing } => write!(
                 f,
                 "{item}: {missing} missing unit(s) cannot be removed as whole lines"

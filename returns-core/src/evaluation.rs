@@ -1,6 +1,9 @@
 //! Receipt-criteria evaluation: from a return's ASN drafts and what the
 //! warehouse reports about them, decide to process, flag or wait.
 
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime, PrimitiveDateTime};
 
 use crate::asn::{AsnDraft, SourceLine};
@@ -11,6 +14,89 @@ use crate::decision::{
 use crate::model::{ItemKey, LineId};
 use crate::observation::{ItemCondition, ReceivingPhase, ShipmentObservation};
 
+/// When the "not arrived after N days" clock of a return starts, and why
+/// then.
+///
+/// The warehouse cannot expect a parcel before its ASN exists, so the clock
+/// never starts at the return's creation: a return opened weeks before the
+/// integration first saw it would be flagged as overdue in the very run that
+/// created its ASN. It starts when the ASN was created, or when the carrier
+/// reported the parcel delivered where the returns platform says so (Loop:
+/// a label status `delivered` with its `updated_at`).
+///
+/// `returns-sync` passes the creation time of the return's **earliest**
+/// receiving ticket ([`ArrivalClock::asn_created`]), or the delivery time
+/// when the carrier reported one.
+///
+/// ```
+/// use returns_core::{ArrivalClock, ClockBasis};
+/// use time::macros::datetime;
+///
+/// let clock = ArrivalClock::asn_created(datetime!(2025-03-04 15:12 UTC));
+/// assert_eq!(clock.basis, ClockBasis::AsnCreated);
+/// assert_eq!(clock.to_string(), "after the ASN was created on 2025-03-04");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ArrivalClock {
+    /// When the clock started.
+    #[serde(with = "time::serde::rfc3339")]
+    pub since: OffsetDateTime,
+    /// What happened then.
+    pub basis: ClockBasis,
+}
+
+impl ArrivalClock {
+    /// A clock started at `since` for the given reason.
+    pub fn new(since: OffsetDateTime, basis: ClockBasis) -> Self {
+        Self { since, basis }
+    }
+
+    /// A clock started when the (earliest) ASN of the return was created.
+    pub fn asn_created(at: OffsetDateTime) -> Self {
+        Self::new(at, ClockBasis::AsnCreated)
+    }
+
+    /// A clock started when the carrier reported the parcel delivered.
+    pub fn carrier_delivered(at: OffsetDateTime) -> Self {
+        Self::new(at, ClockBasis::CarrierDelivered)
+    }
+
+    /// Whole days from the start of the clock to `now` (negative when `now`
+    /// is earlier).
+    pub fn days_until(&self, now: OffsetDateTime) -> i64 {
+        (now - self.since).whole_days()
+    }
+}
+
+/// Renders as `after the ASN was created on 2025-03-04` or `after the
+/// carrier reported delivery on 2025-03-04` (dates in the clock's offset).
+impl fmt::Display for ArrivalClock {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "after {} on {}", self.basis, self.since.date())
+    }
+}
+
+/// What started an [`ArrivalClock`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ClockBasis {
+    /// The return's ASN (receiving ticket) was created at the warehouse.
+    AsnCreated,
+    /// The carrier reported the parcel delivered to the warehouse.
+    CarrierDelivered,
+}
+
+impl fmt::Display for ClockBasis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::AsnCreated => "the ASN was created",
+            Self::CarrierDelivered => "the carrier reported delivery",
+        })
+    }
+}
+
 /// Decides what to do with a return.
 ///
 /// - `drafts`: the return's ASNs, as planned by
@@ -19,8 +105,10 @@ use crate::observation::{ItemCondition, ReceivingPhase, ShipmentObservation};
 ///   reference number. A draft without a report counts as not arrived;
 ///   reports for unknown references are ignored; when a reference is
 ///   reported twice, the first report wins.
-/// - `return_created_at`: when the return was created (the not-arrived
-///   clock starts there).
+/// - `clock`: when the not-arrived clock started, and why (see
+///   [`ArrivalClock`]; the engine passes the earliest ticket's creation
+///   time, never the return's creation). It also stands in for the receipt
+///   time of a received ASN whose report has none.
 /// - `now`: the current time. Nothing here reads a clock.
 ///
 /// The rules, in the order they apply:
@@ -28,9 +116,10 @@ use crate::observation::{ItemCondition, ReceivingPhase, ShipmentObservation};
 /// 1. No drafts: wait ([`WaitReason::NoShipments`]) — there is nothing to
 ///    judge.
 /// 2. A cancelled ASN flags, and so does a parcel not arrived
-///    `not_arrived.after_days` after the return (unless the criteria say
-///    wait): no later warehouse update can fix these, a person must follow
-///    up.
+///    `not_arrived.after_days` after the clock started (unless the criteria
+///    say wait): no later warehouse update can fix these, a person must
+///    follow up. The flag reason carries the clock, so the note says which
+///    date it counted from.
 /// 3. While an ASN is not terminal, wait — unless
 ///    `wait_for_all_shipments` is off and at least one ASN is received, in
 ///    which case the others' counts are taken as they stand.
@@ -55,21 +144,35 @@ use crate::observation::{ItemCondition, ReceivingPhase, ShipmentObservation};
 /// let draft = &plan.drafts()[0];
 /// let report = ShipmentObservation::new(draft.reference_number.clone(), ReceivingPhase::Received)
 ///     .with_line(ObservedLine::new(&ItemKey::Sku("LS-SAND-M".into()), 1, 0));
+/// let asn_created = ArrivalClock::asn_created(datetime!(2025-03-04 15:13 UTC));
 /// let decision = evaluate_receipt(
 ///     plan.drafts(),
 ///     &[report],
 ///     &settings.receipt_criteria,
-///     ret.created_at,
+///     asn_created,
 ///     datetime!(2025-03-09 10:00 UTC),
 /// );
 /// assert_eq!(decision, Decision::Process { partial: None });
+///
+/// // Nothing arrived 30 days after the ASN was created: flag, saying so.
+/// let decision = evaluate_receipt(
+///     plan.drafts(),
+///     &[],
+///     &settings.receipt_criteria,
+///     asn_created,
+///     datetime!(2025-04-05 10:00 UTC),
+/// );
+/// assert_eq!(
+///     decision.note(),
+///     "Flagged for review: ASN #10452-R40211877-S not arrived 31 days after the ASN was created on 2025-03-04."
+/// );
 /// # Ok::<(), MappingError>(())
 /// ```
 pub fn evaluate_receipt(
     drafts: &[AsnDraft],
     observations: &[ShipmentObservation],
     criteria: &ReceiptCriteria,
-    return_created_at: OffsetDateTime,
+    clock: ArrivalClock,
     now: OffsetDateTime,
 ) -> Decision {
     if drafts.is_empty() {
@@ -78,7 +181,7 @@ pub fn evaluate_receipt(
         };
     }
 
-    let status = shipment_status(drafts, observations, criteria, return_created_at, now);
+    let status = shipment_status(drafts, observations, criteria, clock, now);
     if !status.blocking.is_empty() {
         return Decision::Flag {
             reasons: status.blocking,
@@ -107,13 +210,7 @@ pub fn evaluate_receipt(
         return Decision::Process { partial: None };
     }
 
-    decide_shortages(
-        content,
-        criteria,
-        status.last_received_at,
-        return_created_at,
-        now,
-    )
+    decide_shortages(content, criteria, status.last_received_at, clock, now)
 }
 
 /// The terminal-state side of the evaluation.
@@ -125,8 +222,7 @@ struct ShipmentStatus<'a> {
     /// Reports whose counts are judged.
     counted: Vec<&'a ShipmentObservation>,
     /// The latest receipt time among received ASNs (`Some` iff at least one
-    /// is received; the return's creation time stands in for a missing
-    /// timestamp).
+    /// is received; the clock's start stands in for a missing timestamp).
     last_received_at: Option<OffsetDateTime>,
 }
 
@@ -134,11 +230,11 @@ fn shipment_status<'a>(
     drafts: &[AsnDraft],
     observations: &'a [ShipmentObservation],
     criteria: &ReceiptCriteria,
-    return_created_at: OffsetDateTime,
+    clock: ArrivalClock,
     now: OffsetDateTime,
 ) -> ShipmentStatus<'a> {
-    let days_since_return = (now - return_created_at).whole_days();
-    let past_deadline = days_since_return >= i64::from(criteria.not_arrived.after_days);
+    let days_waited = clock.days_until(now);
+    let past_deadline = days_waited >= i64::from(criteria.not_arrived.after_days);
     let mut status = ShipmentStatus {
         blocking: Vec::new(),
         pending: Vec::new(),
@@ -157,7 +253,7 @@ fn shipment_status<'a>(
                 });
             }
             Some(report) if report.phase == ReceivingPhase::Received => {
-                let at = report.received_at.unwrap_or(return_created_at);
+                let at = report.received_at.unwrap_or(clock.since);
                 status.last_received_at = status.last_received_at.max(Some(at));
                 status.counted.push(report);
             }
@@ -168,7 +264,8 @@ fn shipment_status<'a>(
                 if overdue && criteria.not_arrived.action == NotArrivedAction::Flag {
                     status.blocking.push(FlagReason::NotArrived {
                         reference: reference.clone(),
-                        days: days_since_return,
+                        days: days_waited,
+                        clock,
                     });
                     continue;
                 }
@@ -327,11 +424,11 @@ fn decide_shortages(
     content: CountVerdict,
     criteria: &ReceiptCriteria,
     last_received_at: Option<OffsetDateTime>,
-    return_created_at: OffsetDateTime,
+    clock: ArrivalClock,
     now: OffsetDateTime,
 ) -> Decision {
     if let ShortagePolicy::WaitDays(days) = criteria.shortage {
-        let from = last_received_at.unwrap_or(return_created_at);
+        let from = last_received_at.unwrap_or(clock.since);
         let until = from
             .checked_add(Duration::days(i64::from(days)))
             .unwrap_or_else(|| PrimitiveDateTime::MAX.assume_utc());

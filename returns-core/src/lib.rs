@@ -41,7 +41,7 @@
 //! // 3. Plan: one ASN per shipment, identical SKUs merged.
 //! let plan = plan_asns(&ret, &settings)?;
 //! let draft = &plan.drafts()[0];
-//! assert_eq!(draft.reference_number.as_str(), "#10452-R40211877-1");
+//! assert_eq!(draft.reference_number.as_str(), "#10452-R40211877-S");
 //! assert_eq!(draft.lines[0].expected_quantity.get(), 2);
 //!
 //! // 4. The warehouse received one shirt of two.
@@ -52,7 +52,8 @@
 //!     plan.drafts(),
 //!     &[report],
 //!     &settings.receipt_criteria,
-//!     ret.created_at,
+//!     // The not-arrived clock starts when the ASN was created.
+//!     ArrivalClock::asn_created(datetime!(2025-03-04 15:13 UTC)),
 //!     datetime!(2025-03-08 10:00 UTC),
 //! );
 //!
@@ -81,13 +82,15 @@ pub mod settings;
 pub use asn::{AsnDraft, AsnLine, AsnPlan, AsnType, SkipReason, SourceLine};
 pub use criteria::{NotArrivedAction, NotArrivedPolicy, ReceiptCriteria, ShortagePolicy};
 pub use decision::{Decision, FlagReason, PartialReceipt, PendingShipment, Shortage, WaitReason};
-pub use evaluation::evaluate_receipt;
+pub use evaluation::{ArrivalClock, ClockBasis, evaluate_receipt};
 pub use exclusion::{ChannelExclusion, ExclusionMatch};
 pub use mapping::{MappingError, MappingProblem, plan_asns};
 pub use model::{ItemKey, LineId, Return, ReturnId, ReturnLine, ReturnShipment};
 pub use note::NOTE_MAX_LEN;
 pub use observation::{ItemCondition, ObservedLine, ReceivingPhase, ShipmentObservation};
-pub use reference::{InvalidReferenceNumber, REFERENCE_MAX_LEN, ReferenceNumber};
+pub use reference::{
+    InvalidReferenceNumber, REFERENCE_MAX_LEN, ReferenceNumber, ReferenceParts, ShipmentKey,
+};
 pub use settings::{IntegrationSettings, ProductIdentification, SettingsError, SettingsProblem};
 
 // The README example is compiled (and, unless marked `no_run`, run) as a doctest.

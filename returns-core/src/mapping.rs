@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::asn::{AsnDraft, AsnLine, AsnPlan, SkipReason, SourceLine};
 use crate::exclusion::ChannelExclusion;
 use crate::model::{ItemKey, LineId, Return, ReturnLine, ReturnShipment};
-use crate::reference::ReferenceNumber;
+use crate::reference::{ReferenceNumber, ShipmentKey};
 use crate::settings::{IntegrationSettings, ProductIdentification};
 
 /// Plans the ASNs for a return.
@@ -22,6 +22,12 @@ use crate::settings::{IntegrationSettings, ProductIdentification};
 ///    [`Return::effective_shipments`]) becomes one [`AsnDraft`] whose lines are
 ///    keyed by SKU or barcode per the settings; lines with the same
 ///    identifier in one shipment are merged and their quantities summed.
+///    Each draft's [reference number](crate::reference) identifies its
+///    shipment by what stays (the only shipment, its label id, tracking
+///    number or lines — [`ShipmentKey::for_shipments`]), never by its
+///    position: listing the shipments in another order gives the same
+///    references. Drafts come in shipment order, and
+///    [`AsnDraft::shipment_number`] is that position (for people only).
 ///
 /// Identifiers are trimmed; a blank SKU or barcode counts as missing. The
 /// settings are not validated here: call
@@ -37,7 +43,7 @@ use crate::settings::{IntegrationSettings, ProductIdentification};
 ///     .with_line(ReturnLine::new("2").with_sku("LS-SAND-M"));
 /// let AsnPlan::Create(drafts) = plan_asns(&ret, &settings)? else { unreachable!() };
 /// assert_eq!(drafts.len(), 1);
-/// assert_eq!(drafts[0].reference_number.as_str(), "#10452-R40211877-1");
+/// assert_eq!(drafts[0].reference_number.as_str(), "#10452-R40211877-S");
 /// assert_eq!(drafts[0].lines[0].expected_quantity.get(), 2);
 /// # Ok::<(), returns_core::MappingError>(())
 /// ```
@@ -60,11 +66,12 @@ pub fn plan_asns(ret: &Return, settings: &IntegrationSettings) -> Result<AsnPlan
         return Err(MappingError::new(ret, problems));
     }
 
+    let keys = ShipmentKey::for_shipments(&shipments);
     let mut drafts = Vec::with_capacity(shipments.len());
-    for (index, shipment) in shipments.iter().enumerate() {
+    for (index, (shipment, key)) in shipments.iter().zip(&keys).enumerate() {
         // check_shipments guarantees the count fits in u16.
         let number = u16::try_from(index + 1).unwrap_or(u16::MAX);
-        match draft_for(ret, &by_id, settings, shipment, number) {
+        match draft_for(ret, &by_id, settings, shipment, key, number) {
             Ok(draft) => drafts.push(draft),
             Err(problem) => problems.push(problem),
         }
@@ -149,6 +156,7 @@ fn draft_for(
     by_id: &LineIndex<'_>,
     settings: &IntegrationSettings,
     shipment: &ReturnShipment,
+    key: &ShipmentKey,
     number: u16,
 ) -> Result<AsnDraft, MappingProblem> {
     // Group the shipment's lines by identifier, keeping first-seen order.
@@ -194,7 +202,7 @@ fn draft_for(
     Ok(AsnDraft::new(
         settings.asn_type(),
         settings.warehouse_code.clone(),
-        ReferenceNumber::for_shipment(&ret.order_name, &ret.id, number),
+        ReferenceNumber::new(&ret.order_name, &ret.id, key),
         ret.id.clone(),
         ret.order_number.clone(),
         number,

@@ -138,8 +138,10 @@ pub struct Return {
     /// Used only for [channel exclusion](crate::exclusion).
     #[serde(default)]
     pub sales_channel: Option<String>,
-    /// When the customer created the return. The "not arrived after N days"
-    /// rule counts from here.
+    /// When the customer created the return. (The "not arrived after N
+    /// days" rule does not count from here but from an
+    /// [`ArrivalClock`](crate::ArrivalClock): the warehouse cannot expect a
+    /// parcel before its ASN exists.)
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
     /// The customer's email address, when known.
@@ -338,12 +340,20 @@ pub struct ReturnShipment {
     /// The tracking number, when known.
     #[serde(default)]
     pub tracking_number: Option<String>,
+    /// The platform's id of the shipping label, when it gives one. With the
+    /// tracking number, it identifies the shipment in its
+    /// [`ReferenceNumber`](crate::ReferenceNumber) (see
+    /// [`ShipmentKey`](crate::ShipmentKey)), so that the reference does not
+    /// depend on the order the platform lists labels in.
+    #[serde(default)]
+    pub label_id: Option<String>,
     /// The ids of the return lines in this parcel.
     pub line_ids: Vec<LineId>,
 }
 
 impl ReturnShipment {
-    /// A shipment carrying the given lines, without carrier or tracking.
+    /// A shipment carrying the given lines, without carrier, tracking or
+    /// label id.
     pub fn new<I, L>(line_ids: I) -> Self
     where
         I: IntoIterator<Item = L>,
@@ -352,6 +362,7 @@ impl ReturnShipment {
         Self {
             carrier: None,
             tracking_number: None,
+            label_id: None,
             line_ids: line_ids.into_iter().map(Into::into).collect(),
         }
     }
@@ -379,6 +390,13 @@ impl ReturnShipment {
     #[must_use]
     pub fn with_tracking_number(mut self, tracking_number: impl Into<String>) -> Self {
         self.tracking_number = Some(tracking_number.into());
+        self
+    }
+
+    /// Sets the platform's label id.
+    #[must_use]
+    pub fn with_label_id(mut self, label_id: impl Into<String>) -> Self {
+        self.label_id = Some(label_id.into());
         self
     }
 }

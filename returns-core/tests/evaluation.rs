@@ -6,13 +6,11 @@ use common::*;
 use returns_core::*;
 use time::OffsetDateTime;
 
-const R1: &str = "#1001-R9001-1";
-const R2: &str = "#1001-R9001-2";
-
 struct Case {
     name: &'static str,
     criteria: ReceiptCriteria,
     reports: Vec<ShipmentObservation>,
+    clock: ArrivalClock,
     now: OffsetDateTime,
     expected: Decision,
 }
@@ -22,6 +20,7 @@ fn case(name: &'static str, reports: Vec<ShipmentObservation>, expected: Decisio
         name,
         criteria: ReceiptCriteria::default(),
         reports,
+        clock: asn_clock(),
         now: day(6),
         expected,
     }
@@ -35,6 +34,11 @@ impl Case {
 
     fn at(mut self, now: OffsetDateTime) -> Self {
         self.now = now;
+        self
+    }
+
+    fn clock(mut self, clock: ArrivalClock) -> Self {
+        self.clock = clock;
         self
     }
 }
@@ -139,16 +143,70 @@ fn cases() -> Vec<Case> {
                 reference: reference(R2),
             }]),
         ),
-        // Rule: a shipment not arrived N days after the return.
+        // Rule: a shipment not arrived N days after the clock started.
         case(
             "a parcel not arrived after 30 days flags",
             vec![full_r1(), open(R2)],
             flag(vec![FlagReason::NotArrived {
                 reference: reference(R2),
                 days: 31,
+                clock: asn_clock(),
             }]),
         )
         .at(day(31)),
+        case(
+            "the clock starts at the ASN: a backlog return is not flagged in the run that created its ASN",
+            vec![],
+            pending(vec![
+                PendingShipment::new(reference(R1), None, false),
+                PendingShipment::new(reference(R2), None, false),
+            ]),
+        )
+        .clock(ArrivalClock::asn_created(day(644)))
+        .at(day(644)),
+        case(
+            "the clock starts at the ASN: 29 days after it still waits",
+            vec![open(R1), open(R2)],
+            pending(vec![
+                PendingShipment::new(reference(R1), Some(ReceivingPhase::Open), false),
+                PendingShipment::new(reference(R2), Some(ReceivingPhase::Open), false),
+            ]),
+        )
+        .clock(ArrivalClock::asn_created(day(644)))
+        .at(day(673)),
+        case(
+            "the clock starts at the ASN: 30 days after it flags",
+            vec![full_r1(), open(R2)],
+            flag(vec![FlagReason::NotArrived {
+                reference: reference(R2),
+                days: 30,
+                clock: ArrivalClock::asn_created(day(644)),
+            }]),
+        )
+        .clock(ArrivalClock::asn_created(day(644)))
+        .at(day(674)),
+        case(
+            "a clock started by the carrier's delivery report counts from it",
+            vec![full_r1(), open(R2)],
+            flag(vec![FlagReason::NotArrived {
+                reference: reference(R2),
+                days: 30,
+                clock: ArrivalClock::carrier_delivered(day(10)),
+            }]),
+        )
+        .clock(ArrivalClock::carrier_delivered(day(10)))
+        .at(day(40)),
+        case(
+            "a clock starting after now is never overdue",
+            vec![full_r1(), open(R2)],
+            pending(vec![PendingShipment::new(
+                reference(R2),
+                Some(ReceivingPhase::Open),
+                false,
+            )]),
+        )
+        .clock(ArrivalClock::asn_created(day(100)))
+        .at(day(40)),
         case(
             "a parcel not arrived after 29 days still waits",
             vec![full_r1(), open(R2)],
@@ -382,7 +440,7 @@ fn cases() -> Vec<Case> {
             vec![
                 full_r1(),
                 full_r2(),
-                received("#1001-R9002-1", &[("Z", 5, 5)]),
+                received("#1001-R9002-TT1", &[("Z", 5, 5)]),
             ],
             process(),
         ),
@@ -394,13 +452,8 @@ fn evaluation_table() {
     let ret = two_parcel_return();
     let drafts = drafts_of(&ret, &settings());
     for case in cases() {
-        let decision = evaluate_receipt(
-            &drafts,
-            &case.reports,
-            &case.criteria,
-            ret.created_at,
-            case.now,
-        );
+        let decision =
+            evaluate_receipt(&drafts, &case.reports, &case.criteria, case.clock, case.now);
         assert_eq!(decision, case.expected, "case: {}", case.name);
         assert!(decision.note().len() <= NOTE_MAX_LEN, "case: {}", case.name);
     }
@@ -408,7 +461,7 @@ fn evaluation_table() {
 
 #[test]
 fn no_drafts_waits() {
-    let decision = evaluate_receipt(&[], &[], &ReceiptCriteria::default(), CREATED, day(100));
+    let decision = evaluate_receipt(&[], &[], &ReceiptCriteria::default(), asn_clock(), day(100));
     assert_eq!(
         decision,
         Decision::Wait {
@@ -425,8 +478,8 @@ fn multi_unit_line_cannot_be_removed_in_part() {
     let drafts = drafts_of(&ret, &settings());
     let mut criteria = ReceiptCriteria::default();
     criteria.process_partial_receipts = true;
-    let reports = [received(R1, &[("A", 1, 0)])];
-    let decision = evaluate_receipt(&drafts, &reports, &criteria, CREATED, day(6));
+    let reports = [received(RS, &[("A", 1, 0)])];
+    let decision = evaluate_receipt(&drafts, &reports, &criteria, asn_clock(), day(6));
     assert_eq!(
         decision,
         flag(vec![
@@ -449,8 +502,8 @@ fn partial_removal_picks_whole_lines_that_add_up() {
     let drafts = drafts_of(&ret, &settings());
     let mut criteria = ReceiptCriteria::default();
     criteria.process_partial_receipts = true;
-    let reports = [received(R1, &[("A", 1, 0)])];
-    let decision = evaluate_receipt(&drafts, &reports, &criteria, CREATED, day(6));
+    let reports = [received(RS, &[("A", 1, 0)])];
+    let decision = evaluate_receipt(&drafts, &reports, &criteria, asn_clock(), day(6));
     assert_eq!(decision.lines_to_remove(), lines(&["2", "3"]).as_slice());
 }
 
@@ -463,13 +516,13 @@ fn barcode_settings_match_reports_by_barcode() {
             .with_barcode("4006381333931"),
     );
     let drafts = drafts_of(&ret, &settings);
-    let report = ShipmentObservation::new(reference(R1), ReceivingPhase::Received)
+    let report = ShipmentObservation::new(reference(RS), ReceivingPhase::Received)
         .with_line(ObservedLine::new(&sku("A"), 1, 0).with_barcode(" 4006381333931 "));
     let decision = evaluate_receipt(
         &drafts,
         &[report],
         &settings.receipt_criteria,
-        CREATED,
+        asn_clock(),
         day(6),
     );
     assert_eq!(decision, process());
@@ -490,7 +543,7 @@ fn unidentified_units_flag_as_unexpected() {
         &drafts,
         &[received(R1, &[("A", 2, 0)]), r2],
         &ReceiptCriteria::default(),
-        CREATED,
+        asn_clock(),
         day(6),
     );
     assert_eq!(
@@ -503,7 +556,7 @@ fn unidentified_units_flag_as_unexpected() {
     );
     assert_eq!(
         decision.note(),
-        "Flagged for review: unidentified item x2 in #1001-R9001-2."
+        "Flagged for review: unidentified item x2 in #1001-R9001-TT2."
     );
 }
 
@@ -513,7 +566,7 @@ fn notes_render_each_decision_kind() {
     let drafts = drafts_of(&ret, &settings());
     let criteria = ReceiptCriteria::default();
     let evaluate = |reports: &[ShipmentObservation]| {
-        evaluate_receipt(&drafts, reports, &criteria, CREATED, day(6)).note()
+        evaluate_receipt(&drafts, reports, &criteria, asn_clock(), day(6)).note()
     };
     assert_eq!(
         evaluate(&[received(R1, &[("A", 2, 0)]), received(R2, &[("B", 1, 0)])]),
@@ -521,14 +574,32 @@ fn notes_render_each_decision_kind() {
     );
     assert_eq!(
         evaluate(&[received(R1, &[("A", 2, 0)]), open(R2)]),
-        "Waiting for the warehouse: ASN #1001-R9001-2 (open)."
+        "Waiting for the warehouse: ASN #1001-R9001-TT2 (open)."
     );
     assert_eq!(
         evaluate(&[
             received(R1, &[("A", 2, 1)]),
             received(R2, &[("B", 1, 0), ("Z", 2, 0)])
         ]),
-        "Flagged for review: SKU A damaged: 1 of 2; unexpected SKU Z x2 in #1001-R9001-2."
+        "Flagged for review: SKU A damaged: 1 of 2; unexpected SKU Z x2 in #1001-R9001-TT2."
+    );
+    let not_arrived = |clock: ArrivalClock| {
+        evaluate_receipt(
+            &drafts,
+            &[received(R1, &[("A", 2, 0)])],
+            &criteria,
+            clock,
+            day(700),
+        )
+        .note()
+    };
+    assert_eq!(
+        not_arrived(ArrivalClock::asn_created(day(644))),
+        "Flagged for review: ASN #1001-R9001-TT2 not arrived 56 days after the ASN was created on 2026-12-08."
+    );
+    assert_eq!(
+        not_arrived(ArrivalClock::carrier_delivered(day(600))),
+        "Flagged for review: ASN #1001-R9001-TT2 not arrived 100 days after the carrier reported delivery on 2026-10-25."
     );
     let mut partial = ReceiptCriteria::default();
     partial.process_partial_receipts = true;
@@ -536,12 +607,34 @@ fn notes_render_each_decision_kind() {
         &drafts,
         &[received(R1, &[("A", 1, 0)]), received(R2, &[("B", 1, 0)])],
         &partial,
-        CREATED,
+        asn_clock(),
         day(6),
     );
     assert_eq!(
         decision.note(),
         "Partial receipt, processing without missing units: removing missing line(s) 2; \
          SKU A short: expected 2, received 1."
+    );
+}
+
+#[test]
+fn the_longest_not_arrived_note_fits() {
+    // Two longest references, the longer basis, a huge day count.
+    let order = "#".repeat(40);
+    let ret = Return::new("9".repeat(20), order.as_str(), "1", CREATED)
+        .with_line(ReturnLine::new("1").with_sku("A"))
+        .with_line(ReturnLine::new("2").with_sku("B"))
+        .with_shipment(ReturnShipment::new(["1"]).with_label_id("x".repeat(30)))
+        .with_shipment(ReturnShipment::new(["2"]).with_label_id("y".repeat(30)));
+    let drafts = drafts_of(&ret, &settings());
+    assert_eq!(drafts[0].reference_number.as_str().len(), REFERENCE_MAX_LEN);
+    let clock = ArrivalClock::carrier_delivered(day(-100_000));
+    let decision = evaluate_receipt(&drafts, &[], &ReceiptCriteria::default(), clock, day(0));
+    assert_eq!(decision.flag_reasons().len(), 2);
+    let note = decision.note();
+    assert!(note.len() <= NOTE_MAX_LEN, "{} {note}", note.len());
+    assert!(
+        note.contains("not arrived 100000 days after the carrier reported delivery on"),
+        "{note}"
     );
 }

@@ -18,7 +18,7 @@ fn one_draft_per_shipment_with_every_field() {
     let first = &drafts[0];
     assert_eq!(first.asn_type, AsnType::Return);
     assert_eq!(first.warehouse_code, "BERGEN-NJ-01");
-    assert_eq!(first.reference_number.as_str(), "#1001-R9001-1");
+    assert_eq!(first.reference_number.as_str(), R1);
     assert_eq!(first.rma_number.as_str(), "9001");
     assert_eq!(first.order_number, "1001");
     assert_eq!(first.shipment_number, 1);
@@ -31,7 +31,7 @@ fn one_draft_per_shipment_with_every_field() {
     assert_eq!(first.lines[0].description.as_deref(), Some("Shirt"));
 
     let second = &drafts[1];
-    assert_eq!(second.reference_number.as_str(), "#1001-R9001-2");
+    assert_eq!(second.reference_number.as_str(), R2);
     assert_eq!(second.tracking_number.as_deref(), Some("T2"));
     assert_eq!(second.lines[0].item, sku("B"));
 }
@@ -225,7 +225,7 @@ fn references_are_stable_and_warehouse_safe_for_awkward_input() {
         reference.bytes().all(|b| b.is_ascii_graphic()),
         "{reference}"
     );
-    assert!(reference.ends_with("-1"));
+    assert!(reference.ends_with("-S"), "{reference}");
 }
 
 #[test]
@@ -233,11 +233,76 @@ fn drafts_round_trip_through_json() {
     let drafts = drafts_of(&two_parcel_return(), &settings());
     let json = serde_json::to_value(&drafts[0]).unwrap();
     assert_eq!(json["type"], "Return");
-    assert_eq!(json["reference_number"], "#1001-R9001-1");
+    assert_eq!(json["reference_number"], R1);
     assert_eq!(
         json["lines"][0]["item"],
         serde_json::json!({"kind": "sku", "value": "A"})
     );
     let back: AsnDraft = serde_json::from_value(json).unwrap();
     assert_eq!(back, drafts[0]);
+}
+
+#[test]
+fn reversing_the_shipments_keeps_every_reference() {
+    let ret = Return::new("9001", "#1001", "1001", CREATED)
+        .with_line(ReturnLine::new("1").with_sku("A"))
+        .with_line(ReturnLine::new("2").with_sku("B"))
+        .with_line(ReturnLine::new("3").with_sku("C"))
+        .with_line(ReturnLine::new("4").with_sku("D"))
+        .with_shipment(ReturnShipment::new(["1"]).with_tracking("UPS", "1Z999AA10123456784"))
+        .with_shipment(ReturnShipment::new(["2"]).with_label_id("lbl_8812"))
+        .with_shipment(ReturnShipment::new(["3"]))
+        .with_shipment(ReturnShipment::new(["4"]));
+    let mut reversed = ret.clone();
+    reversed.shipments.reverse();
+    let by_line = |ret: &Return| {
+        let mut pairs: Vec<(String, String)> = drafts_of(ret, &settings())
+            .iter()
+            .map(|draft| {
+                let line = draft.lines[0].return_lines[0].line_id.to_string();
+                (line, draft.reference_number.to_string())
+            })
+            .collect();
+        pairs.sort();
+        pairs
+    };
+    let expected = by_line(&ret);
+    assert_eq!(by_line(&reversed), expected);
+    assert_eq!(expected[0].1, "#1001-R9001-T0123456784");
+    assert_eq!(expected[1].1, "#1001-R9001-Llbl8812");
+    // Shipments with neither label nor tracking are known by their lines.
+    assert!(
+        expected[2].1.starts_with("#1001-R9001-N"),
+        "{}",
+        expected[2].1
+    );
+    assert!(
+        expected[3].1.starts_with("#1001-R9001-N"),
+        "{}",
+        expected[3].1
+    );
+    assert_ne!(expected[2].1, expected[3].1);
+    // Positions still follow the platform's order, for people.
+    let drafts = drafts_of(&reversed, &settings());
+    assert_eq!(drafts[0].shipment_number, 1);
+    assert_eq!(drafts[0].lines[0].item, sku("D"));
+}
+
+#[test]
+fn a_return_keeps_its_reference_when_its_label_arrives() {
+    let ret =
+        Return::new("9001", "#1001", "1001", CREATED).with_line(ReturnLine::new("1").with_sku("A"));
+    let before = drafts_of(&ret, &settings());
+    let labelled = ret.clone().with_shipment(
+        ReturnShipment::new(["1"])
+            .with_tracking("DHL", "00340434161234567890")
+            .with_label_id("77"),
+    );
+    let after = drafts_of(&labelled, &settings());
+    assert_eq!(before[0].reference_number.as_str(), RS);
+    assert_eq!(after[0].reference_number, before[0].reference_number);
+    assert_eq!(
+        after[0].tracking_number.as_deref(),
+        Some("00340434161234567890")
+    );
 }

@@ -11,7 +11,25 @@ use time::Duration;
 
 // ---------------------------------------------------------------- strategies
 
-/// A mappable return (every line has a SKU) with 0 to 3 listed shipments.
+/// How a generated shipment is identified: by label id, tracking number,
+/// both, or neither; values drawn from a small pool so that clashes happen.
+fn arb_identity() -> impl Strategy<Value = (Option<String>, Option<String>)> {
+    let value = prop::option::of(prop_oneof![
+        prop::sample::select(vec![
+            "1Z999AA10123456784",
+            "XX1234567890",
+            "YY1234567890",
+            "N/A",
+            "-"
+        ])
+        .prop_map(str::to_owned),
+        "\\PC{0,30}",
+    ]);
+    (value.clone(), value)
+}
+
+/// A mappable return (every line has a SKU) with 0 to 3 listed shipments,
+/// each with or without a label id and tracking number.
 fn arb_return() -> impl Strategy<Value = Return> {
     let lines = prop::collection::vec(
         (
@@ -21,27 +39,35 @@ fn arb_return() -> impl Strategy<Value = Return> {
         ),
         1..10,
     );
-    ("\\PC{0,40}", "\\PC{0,60}", lines, any::<bool>()).prop_map(|(id, order, lines, listed)| {
-        let mut ret = Return::new(id, order, "1001", CREATED);
-        let mut shipments: BTreeMap<usize, Vec<LineId>> = BTreeMap::new();
-        for (index, (sku, quantity, shipment)) in lines.into_iter().enumerate() {
-            let line_id = LineId::new(format!("L{index}"));
-            shipments.entry(shipment).or_default().push(line_id.clone());
-            ret = ret.with_line(
-                ReturnLine::new(line_id)
-                    .with_sku(sku)
-                    .with_quantity(qty(quantity)),
-            );
-        }
-        if listed {
-            for (number, line_ids) in shipments.into_values().enumerate() {
-                ret = ret.with_shipment(
-                    ReturnShipment::new(line_ids).with_tracking_number(format!("T{number}")),
+    let identities = prop::collection::vec(arb_identity(), 3);
+    ("\\PC{0,40}", "\\PC{0,60}", lines, any::<bool>(), identities).prop_map(
+        |(id, order, lines, listed, identities)| {
+            let mut ret = Return::new(id, order, "1001", CREATED);
+            let mut shipments: BTreeMap<usize, Vec<LineId>> = BTreeMap::new();
+            for (index, (sku, quantity, shipment)) in lines.into_iter().enumerate() {
+                let line_id = LineId::new(format!("L{index}"));
+                shipments.entry(shipment).or_default().push(line_id.clone());
+                ret = ret.with_line(
+                    ReturnLine::new(line_id)
+                        .with_sku(sku)
+                        .with_quantity(qty(quantity)),
                 );
             }
-        }
-        ret
-    })
+            if listed {
+                for (line_ids, (label, tracking)) in shipments.into_values().zip(identities) {
+                    let mut shipment = ReturnShipment::new(line_ids);
+                    if let Some(label) = label {
+                        shipment = shipment.with_label_id(label);
+                    }
+                    if let Some(tracking) = tracking {
+                        shipment = shipment.with_tracking_number(tracking);
+                    }
+                    ret = ret.with_shipment(shipment);
+                }
+            }
+            ret
+        },
+    )
 }
 
 fn arb_criteria() -> impl Strategy<Value = ReceiptCriteria> {
@@ -112,9 +138,19 @@ fn arb_item() -> impl Strategy<Value = ItemKey> {
     ]
 }
 
+fn arb_shipment_key() -> impl Strategy<Value = ShipmentKey> {
+    prop_oneof![
+        Just(ShipmentKey::Single),
+        "\\PC{0,80}".prop_map(ShipmentKey::Label),
+        "\\PC{0,80}".prop_map(ShipmentKey::Tracking),
+        prop::collection::vec("\\PC{0,40}".prop_map(LineId::new), 0..10)
+            .prop_map(ShipmentKey::Lines),
+    ]
+}
+
 fn arb_reference() -> impl Strategy<Value = ReferenceNumber> {
-    ("\\PC{0,80}", "\\PC{0,80}", any::<u16>())
-        .prop_map(|(order, id, n)| ReferenceNumber::for_shipment(&order, &ReturnId::new(id), n))
+    ("\\PC{0,80}", "\\PC{0,80}", arb_shipment_key())
+        .prop_map(|(order, id, key)| ReferenceNumber::new(&order, &ReturnId::new(id), &key))
 }
 
 fn arb_line_ids() -> impl Strategy<Value = Vec<LineId>> {
@@ -165,11 +201,26 @@ fn arb_reason() -> impl Strategy<Value = FlagReason> {
             }
         }),
         arb_reference().prop_map(|reference| FlagReason::Cancelled { reference }),
-        (arb_reference(), any::<i64>())
-            .prop_map(|(reference, days)| FlagReason::NotArrived { reference, days }),
+        (arb_reference(), any::<i64>(), arb_clock()).prop_map(|(reference, days, clock)| {
+            FlagReason::NotArrived {
+                reference,
+                days,
+                clock,
+            }
+        }),
         (arb_item(), any::<u32>())
             .prop_map(|(item, missing)| FlagReason::PartialNotPossible { item, missing }),
     ]
+}
+
+fn arb_clock() -> impl Strategy<Value = ArrivalClock> {
+    (-1_000_000i64..1_000_000, any::<bool>()).prop_map(|(days, delivered)| {
+        if delivered {
+            ArrivalClock::carrier_delivered(day(days))
+        } else {
+            ArrivalClock::asn_created(day(days))
+        }
+    })
 }
 
 fn arb_decision() -> impl Strategy<Value = Decision> {
@@ -268,14 +319,66 @@ proptest! {
     }
 
     #[test]
+    fn references_do_not_depend_on_shipment_order(ret in arb_return(), rotate in 0usize..3) {
+        let drafts = drafts_of(&ret, &settings());
+        let lines_by_reference = |drafts: &[AsnDraft]| -> BTreeMap<String, Vec<LineId>> {
+            drafts
+                .iter()
+                .map(|draft| {
+                    let mut lines: Vec<LineId> = draft
+                        .lines
+                        .iter()
+                        .flat_map(|line| &line.return_lines)
+                        .map(|source| source.line_id.clone())
+                        .collect();
+                    lines.sort();
+                    (draft.reference_number.to_string(), lines)
+                })
+                .collect()
+        };
+        let expected = lines_by_reference(&drafts);
+        // Reversed, and rotated: the same reference for the same parcel.
+        let mut reversed = ret.clone();
+        reversed.shipments.reverse();
+        prop_assert_eq!(lines_by_reference(&drafts_of(&reversed, &settings())), expected.clone());
+        let mut rotated = ret.clone();
+        if !rotated.shipments.is_empty() {
+            let by = rotate % rotated.shipments.len();
+            rotated.shipments.rotate_left(by);
+        }
+        prop_assert_eq!(lines_by_reference(&drafts_of(&rotated, &settings())), expected);
+        // And every reference decodes into the return it belongs to.
+        for draft in &drafts {
+            let parts = draft.reference_number.parts();
+            prop_assert!(parts.is_some(), "{}", draft.reference_number);
+            prop_assert!(parts.unwrap().is_return(&ret.id));
+        }
+    }
+
+    #[test]
     fn references_are_unique_across_returns_and_shipments(
-        returns in prop::collection::hash_map("\\PC{1,30}|[0-9]{1,12}", ("\\PC{0,60}", 1u16..5), 1..25),
+        returns in prop::collection::hash_map(
+            "\\PC{1,30}|[0-9]{1,12}",
+            ("\\PC{0,60}", prop::collection::vec(arb_identity(), 1..5)),
+            1..25,
+        ),
     ) {
         let mut seen = HashSet::new();
-        for (id, (order, shipments)) in &returns {
-            for shipment in 1..=*shipments {
-                let reference = ReferenceNumber::for_shipment(order, &ReturnId::new(id.clone()), shipment);
+        for (id, (order, identities)) in &returns {
+            let shipments: Vec<ReturnShipment> = identities
+                .iter()
+                .enumerate()
+                .map(|(index, (label, tracking))| {
+                    let mut shipment = ReturnShipment::new([format!("line{index}")]);
+                    shipment.label_id = label.clone();
+                    shipment.tracking_number = tracking.clone();
+                    shipment
+                })
+                .collect();
+            for key in ShipmentKey::for_shipments(&shipments) {
+                let reference = ReferenceNumber::new(order, &ReturnId::new(id.clone()), &key);
                 prop_assert!(reference.as_str().len() <= REFERENCE_MAX_LEN);
+                prop_assert!(reference.as_str().bytes().all(|b| b.is_ascii_graphic()));
                 prop_assert!(seen.insert(reference), "duplicate reference");
             }
         }
@@ -290,7 +393,7 @@ proptest! {
     ) {
         let drafts = drafts_of(&ret, &settings());
         let reports = scattered_full_reports(&drafts, &choices);
-        let decision = evaluate_receipt(&drafts, &reports, &criteria, ret.created_at, day(days_later));
+        let decision = evaluate_receipt(&drafts, &reports, &criteria, asn_clock(), day(days_later));
         prop_assert_eq!(decision, Decision::Process { partial: None });
     }
 
@@ -323,7 +426,7 @@ proptest! {
             &drafts,
             &reports,
             &ReceiptCriteria::default(),
-            ret.created_at,
+            asn_clock(),
             day(days_later),
         );
         prop_assert!(!decision.is_process(), "{decision:?}");
@@ -369,15 +472,12 @@ fn overflowing_deadline_keeps_waiting() {
     let drafts = drafts_of(&ret, &settings());
     let mut criteria = ReceiptCriteria::default();
     criteria.shortage = ShortagePolicy::WaitDays(u32::MAX);
-    let reports = [
-        received("#1001-R9001-1", &[("A", 1, 0)]),
-        received("#1001-R9001-2", &[("B", 1, 0)]),
-    ];
+    let reports = [received(R1, &[("A", 1, 0)]), received(R2, &[("B", 1, 0)])];
     let decision = evaluate_receipt(
         &drafts,
         &reports,
         &criteria,
-        CREATED,
+        asn_clock(),
         day(10) + Duration::hours(1),
     );
     assert!(decision.is_wait(), "{decision:?}");

@@ -4,7 +4,7 @@
 
 use std::hint::black_box;
 
-use returns_core::{evaluate_receipt, plan_asns};
+use returns_core::{ArrivalClock, evaluate_receipt, plan_asns};
 
 use super::fixture::{CoreCase, Fixture};
 
@@ -29,7 +29,7 @@ pub fn plan_and_evaluate(fixture: &Fixture, cases: &[CoreCase]) -> usize {
             plan.drafts(),
             &case.observations,
             &fixture.settings.receipt_criteria,
-            case.ret.created_at,
+            ArrivalClock::asn_created(case.ret.created_at),
             fixture.now,
         );
         black_box(&decision);

@@ -15,6 +15,12 @@ pub fn day(days: i64) -> OffsetDateTime {
     CREATED + Duration::days(days)
 }
 
+/// The not-arrived clock of the test returns: their ASN was created at
+/// [`CREATED`].
+pub fn asn_clock() -> ArrivalClock {
+    ArrivalClock::asn_created(CREATED)
+}
+
 pub fn sku(value: &str) -> ItemKey {
     ItemKey::Sku(value.to_owned())
 }
@@ -27,8 +33,9 @@ pub fn lines(ids: &[&str]) -> Vec<LineId> {
     ids.iter().map(|id| LineId::new(*id)).collect()
 }
 
-/// Return `9001` of order `#1001`: lines 1 and 2 (SKU A) in shipment 1,
-/// line 3 (SKU B) in shipment 2.
+/// Return `9001` of order `#1001`: lines 1 and 2 (SKU A) in shipment 1
+/// (tracking `T1`, reference [`R1`]), line 3 (SKU B) in shipment 2 (tracking
+/// `T2`, reference [`R2`]).
 pub fn two_parcel_return() -> Return {
     Return::new("9001", "#1001", "1001", CREATED)
         .with_line(ReturnLine::new("1").with_sku("A").with_title("Shirt"))
@@ -37,6 +44,13 @@ pub fn two_parcel_return() -> Return {
         .with_shipment(ReturnShipment::new(["1", "2"]).with_tracking("DHL", "T1"))
         .with_shipment(ReturnShipment::new(["3"]).with_tracking("UPS", "T2"))
 }
+
+/// The reference of the first shipment of [`two_parcel_return`].
+pub const R1: &str = "#1001-R9001-TT1";
+/// The reference of the second shipment of [`two_parcel_return`].
+pub const R2: &str = "#1001-R9001-TT2";
+/// The reference of the only shipment of a single-shipment return `9001`.
+pub const RS: &str = "#1001-R9001-S";
 
 pub fn settings() -> IntegrationSettings {
     IntegrationSettings::new("BERGEN-NJ-01")
