@@ -1,6 +1,5 @@
 //! Recognising a webhook delivery seen before.
 
-use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, VecDeque};
 use std::hash::{Hash, Hasher};
 use std::sync::{Mutex, PoisonError};
@@ -28,7 +27,7 @@ pub struct DeliveryKey(u64);
 impl DeliveryKey {
     /// The identity of a parsed event (see the table above).
     pub fn of_event(event: &WebhookEvent) -> Self {
-        let mut h = DefaultHasher::new();
+        let mut h = StableHasher::default();
         match event {
             WebhookEvent::Return(e) => {
                 ("return", &e.topic, &e.trigger, &e.ret.id, &e.ret.state).hash(&mut h);
@@ -51,9 +50,47 @@ impl DeliveryKey {
 
     /// The identity of a raw body: byte-identical deliveries share it.
     pub fn of_body(body: &[u8]) -> Self {
-        let mut h = DefaultHasher::new();
+        let mut h = StableHasher::default();
         ("body", body).hash(&mut h);
         DeliveryKey(h.finish())
+    }
+}
+
+impl DeliveryKey {
+    /// The identity as a number.
+    pub fn as_u64(self) -> u64 {
+        self.0
+    }
+}
+
+/// 16 hex digits: the form to store (an inbox key, a unique column).
+impl std::fmt::Display for DeliveryKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:016x}", self.0)
+    }
+}
+
+/// FNV-1a: unlike std's `DefaultHasher`, whose algorithm may change between
+/// Rust releases, the same delivery keeps the same key across toolchains,
+/// so a key kept on disk still recognises a redelivery after an upgrade.
+struct StableHasher(u64);
+
+impl Default for StableHasher {
+    fn default() -> Self {
+        Self(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for StableHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 ^= u64::from(byte);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
 
