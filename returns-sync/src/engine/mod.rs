@@ -1,0 +1,837 @@
+//! The engine: pull, plan, create, poll, decide, act — on a schedule, from
+//! webhooks, or once.
+
+mod notes;
+mod run;
+mod work;
+
+use std::collections::HashSet;
+use std::fmt;
+use std::sync::Arc;
+
+use cloudx_client::prelude::*;
+use cloudx_client::{CloudxClient, ItemIdentifier};
+use futures::{StreamExt, TryStreamExt, stream};
+use loop_client::conversion::to_core_return;
+use loop_client::prelude::*;
+use loop_client::{DateFilter, LoopClient, ReturnState, ReturnWindowQuery};
+use returns_core::{AsnPlan, IntegrationSettings, SkipReason, plan_asns};
+use time::OffsetDateTime;
+use tokio::sync::Notify;
+use tracing::Instrument as _;
+
+use crate::clock::{Clock, SystemClock};
+use crate::options::{EngineOptions, InvalidOption};
+use crate::report::{FailedStep, Outcome, ReturnReport, RunFailure, SyncReport};
+use crate::store::{JournalEntry, MemoryStore, ReturnStage, Step, Store, StoreError};
+use work::Work;
+
+/// The engine could not start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// The merchant's settings are invalid; names every bad field.
+    #[error("invalid settings: {0}")]
+    Settings(#[from] returns_core::SettingsError),
+    /// An engine setting is invalid; names it.
+    #[error(transparent)]
+    Option(#[from] InvalidOption),
+    /// The warehouse code is not one of the account's.
+    #[error("warehouse code `{code}` is not known to CloudX; the account has: {}", known.join(", "))]
+    UnknownWarehouse {
+        /// The configured code.
+        code: String,
+        /// The codes CloudX lists.
+        known: Vec<String>,
+    },
+    /// CloudX could not be asked for its warehouses (bad secret, no answer).
+    #[error("checking the warehouse code with CloudX failed: {0}")]
+    Cloudx(#[source] cloudx_client::Error),
+    /// The store could not be read.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Builds a [`SyncEngine`]; see [`SyncEngine::builder`].
+#[must_use = "call build() to get an engine"]
+pub struct SyncEngineBuilder {
+    loop_client: LoopClient,
+    cloudx: CloudxClient,
+    settings: IntegrationSettings,
+    store: Option<Arc<dyn Store>>,
+    clock: Arc<dyn Clock>,
+    options: EngineOptions,
+}
+
+impl fmt::Debug for SyncEngineBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SyncEngineBuilder")
+            .field("settings", &self.settings)
+            .field("store", &self.store)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SyncEngineBuilder {
+    /// The durable state (default: a [`MemoryStore`], which is correct —
+    /// the vendors are the truth — but after a restart pulls the whole
+    /// lookback window again and loses the journal). Use a `SqliteStore`
+    /// (feature `sqlite`, on by default) in a service.
+    pub fn store(mut self, store: impl Store + 'static) -> Self {
+        self.store = Some(Arc::new(store));
+        self
+    }
+
+    /// A store shared with other owners (a status page, a webhook router).
+    pub fn shared_store(mut self, store: Arc<dyn Store>) -> Self {
+        self.store = Some(store);
+        self
+    }
+
+    /// The clock (default: the system clock).
+    pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// The engine's own settings (schedules, windows, concurrency).
+    pub fn options(mut self, options: EngineOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// Checks the settings, then asks CloudX whether the warehouse code
+    /// exists, and builds the engine.
+    ///
+    /// # Errors
+    /// [`BuildError`]: a bad setting (named), a warehouse code CloudX does not
+    /// list (naming the codes it does), or CloudX not answering.
+    pub async fn build(self) -> Result<SyncEngine, BuildError> {
+        self.settings.validate()?;
+        self.options.validate()?;
+        let code = self.settings.warehouse_code.trim().to_owned();
+        let report = self
+            .cloudx
+            .check_connection(code.as_str())
+            .await
+            .map_err(BuildError::Cloudx)?;
+        if !report.warehouse_found() {
+            return Err(BuildError::UnknownWarehouse {
+                code,
+                known: report
+                    .known_warehouse_codes
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect(),
+            });
+        }
+        // The client checks ticket lines for the identifier the settings use.
+        let cloudx = self
+            .cloudx
+            .with_product_identification(self.settings.product_identification.into());
+        Ok(SyncEngine {
+            inner: Arc::new(Inner {
+                loop_client: self.loop_client,
+                cloudx,
+                settings: self.settings,
+                store: self.store.unwrap_or_else(|| Arc::new(MemoryStore::new())),
+                clock: self.clock,
+                options: self.options,
+                wake: Notify::new(),
+            }),
+        })
+    }
+}
+
+/// What the engine's steps share.
+pub(crate) struct Inner {
+    pub(crate) loop_client: LoopClient,
+    pub(crate) cloudx: CloudxClient,
+    pub(crate) settings: IntegrationSettings,
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) options: EngineOptions,
+    pub(crate) wake: Notify,
+}
+
+impl Inner {
+    pub(crate) fn now(&self) -> OffsetDateTime {
+        self.clock.now()
+    }
+}
+
+/// The returns integration: Loop returns → CloudX ASNs → receipt → process
+/// or flag in Loop. Cheap to clone; clones share everything.
+#[derive(Clone)]
+pub struct SyncEngine {
+    inner: Arc<Inner>,
+}
+
+impl fmt::Debug for SyncEngine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SyncEngine")
+            .field("warehouse", &self.inner.settings.warehouse_code)
+            .field("store", &self.inner.store)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The Loop states a pull asks for: open returns to work on, the states a
+/// return ends in before arrival (its open tickets are cancelled), and
+/// review (flagged: in a person's hands, so the engine stops working on it).
+const PULLED_STATES: [ReturnState; 5] = [
+    ReturnState::Open,
+    ReturnState::Cancelled,
+    ReturnState::Expired,
+    ReturnState::Closed,
+    ReturnState::Review,
+];
+
+impl SyncEngine {
+    /// Starts building an engine for one merchant.
+    pub fn builder(
+        loop_client: LoopClient,
+        cloudx: CloudxClient,
+        settings: IntegrationSettings,
+    ) -> SyncEngineBuilder {
+        SyncEngineBuilder {
+            loop_client,
+            cloudx,
+            settings,
+            store: None,
+            clock: Arc::new(SystemClock),
+            options: EngineOptions::default(),
+        }
+    }
+
+    /// The store the engine writes to.
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.inner.store
+    }
+
+    /// The merchant's settings.
+    pub fn settings(&self) -> &IntegrationSettings {
+        &self.inner.settings
+    }
+
+    /// Asks a running [`run`](Self::run) loop to handle the webhook inbox
+    /// now (the webhook router calls this after storing an event).
+    pub fn wake(&self) {
+        self.inner.wake.notify_one();
+    }
+
+    /// One full pass: pull the returns Loop changed since the last pull (the
+    /// whole lookback window the first time), send new ones to the
+    /// warehouse, poll the tickets of every return in flight, decide and
+    /// act. Everything that fails for one return is in the report and tried
+    /// again next time; nothing is skipped silently.
+    pub async fn reconcile_once(&self) -> SyncReport {
+        let inner = &self.inner;
+        let mut report = SyncReport::new(inner.now());
+        let pull_started = inner.now();
+        let pulled = self.pull(&mut report).await;
+        let pull_ok = report.run_failures.is_empty();
+        let mut seen = HashSet::new();
+        let mut work = Vec::new();
+        let mut ended = Vec::new();
+        for ret in pulled {
+            seen.insert(ret.id.to_string());
+            match ret.state {
+                Some(ReturnState::Open) => work.push(ret),
+                Some(ReturnState::Cancelled | ReturnState::Expired | ReturnState::Closed) => {
+                    ended.push(ret)
+                }
+                Some(ReturnState::Review) => self.hand_over(&ret, &mut report).await,
+                _ => {}
+            }
+        }
+        let mut prepared = self.prepare_all(work, &mut report).await;
+        prepared.extend(self.in_flight_not_in(&seen, &mut report).await);
+        self.advance_all(prepared, &mut report).await;
+        self.close_out_all(ended, &mut report).await;
+        if pull_ok && let Err(e) = inner.store.set_watermark(pull_started).await {
+            report.run_failures.push(RunFailure {
+                step: FailedStep::Store,
+                error: e.to_string(),
+            });
+        }
+        report.finished_at = inner.now();
+        report
+    }
+
+    /// Polls the tickets of the returns in flight, decides and acts, without
+    /// asking Loop for changes (the second schedule of [`run`](Self::run)).
+    pub async fn poll_once(&self) -> SyncReport {
+        let mut report = SyncReport::new(self.inner.now());
+        let prepared = self.in_flight_not_in(&HashSet::new(), &mut report).await;
+        self.advance_all(prepared, &mut report).await;
+        report.finished_at = self.inner.now();
+        report
+    }
+
+    /// Lists the returns Loop changed in the pull window. A failure part way
+    /// is a run failure (the watermark stays), with what was read kept.
+    async fn pull(&self, report: &mut SyncReport) -> Vec<loop_client::Return> {
+        let inner = &self.inner;
+        let now = inner.now();
+        let lookback =
+            time::Duration::try_from(inner.options.lookback).unwrap_or(time::Duration::days(60));
+        let overlap =
+            time::Duration::try_from(inner.options.pull_overlap).unwrap_or(time::Duration::ZERO);
+        let from = match inner.store.watermark().await {
+            Ok(Some(mark)) => (mark - overlap).max(now - lookback),
+            Ok(None) => now - lookback,
+            Err(e) => {
+                report.run_failures.push(RunFailure {
+                    step: FailedStep::Store,
+                    error: e.to_string(),
+                });
+                now - lookback
+            }
+        };
+        let query = ReturnWindowQuery::new(from, now)
+            .filter(DateFilter::UpdatedAt)
+            .states(PULLED_STATES);
+        let mut returns = Vec::new();
+        let mut stream = inner.loop_client.returns_in_window(query);
+        loop {
+            match stream.try_next().await {
+                Ok(Some(ret)) => returns.push(ret),
+                Ok(None) => break,
+                Err(e) => {
+                    report.run_failures.push(RunFailure {
+                        step: FailedStep::Pull,
+                        error: e.to_string(),
+                    });
+                    break;
+                }
+            }
+        }
+        report.counts.pulled += returns.len();
+        returns
+    }
+
+    /// Open returns from Loop → work with drafts, or an outcome at once.
+    async fn prepare_all(
+        &self,
+        returns: Vec<loop_client::Return>,
+        report: &mut SyncReport,
+    ) -> Vec<Work> {
+        let concurrency = self.inner.options.concurrency;
+        let results: Vec<Result<Option<Work>, ReturnReport>> = stream::iter(returns)
+            .map(|ret| {
+                let span = tracing::info_span!("return", id = %ret.id);
+                self.prepare(ret).instrument(span)
+            })
+            .buffer_unordered(concurrency)
+            .collect()
+            .await;
+        let mut prepared = Vec::new();
+        for result in results {
+            match result {
+                Ok(Some(work)) => prepared.push(work),
+                Ok(None) => {}
+                Err(settled) => report.returns.push(settled),
+            }
+        }
+        prepared
+    }
+
+    async fn prepare(&self, ret: loop_client::Return) -> Result<Option<Work>, ReturnReport> {
+        let inner = &self.inner;
+        let id = ret.id.to_string();
+        let settled = |order_name: &str, outcome| ReturnReport {
+            return_id: id.clone(),
+            order_name: order_name.to_owned(),
+            outcome,
+        };
+        let order_name = ret.order_name.clone().unwrap_or_default();
+        let tracked = inner
+            .store
+            .tracked_return(&id)
+            .await
+            .map_err(|e| settled(&order_name, Outcome::failed(FailedStep::Store, e)))?;
+        if tracked.as_ref().is_some_and(|t| {
+            matches!(
+                t.stage,
+                ReturnStage::Decided | ReturnStage::AwaitingPerson | ReturnStage::Ended
+            )
+        }) {
+            // Done before; Loop lists it as open until it closes it or a
+            // person acts. Nothing to do, nothing to report.
+            return Ok(None);
+        }
+        let mut core = to_core_return(&ret)
+            .map_err(|e| settled(&order_name, Outcome::failed(FailedStep::Convert, e)))?;
+        let history = inner
+            .store
+            .timeline(&id)
+            .await
+            .map_err(|e| settled(&order_name, Outcome::failed(FailedStep::Store, e)))?;
+        if let Err(outcome) = self.resolve_channel(&ret, &mut core).await {
+            return Err(self.block(&id, core, tracked, outcome).await);
+        }
+        match plan_asns(&core, &inner.settings) {
+            Ok(AsnPlan::Create(drafts)) => Ok(Some(Work::new(
+                ret.id.clone(),
+                core,
+                drafts,
+                tracked,
+                history,
+            ))),
+            Ok(AsnPlan::Skip(SkipReason::ExcludedChannel(found))) => {
+                let outcome = Outcome::SkippedChannel {
+                    channel: found.channel.clone(),
+                };
+                Err(self
+                    .finish_unsent(&id, core, tracked, ReturnStage::Skipped, outcome)
+                    .await)
+            }
+            Ok(AsnPlan::Skip(other)) => {
+                let outcome = Outcome::failed(FailedStep::Convert, other);
+                Err(self.block(&id, core, tracked, outcome).await)
+            }
+            Err(e) => {
+                let outcome = Outcome::failed(FailedStep::Convert, e);
+                Err(self.block(&id, core, tracked, outcome).await)
+            }
+        }
+    }
+
+    /// Fails closed on exclusion: when channels are excluded and the return
+    /// carries none, the order's channel is looked up (and cached); if it
+    /// still cannot be known, the return is not sent (unless the options
+    /// say otherwise).
+    async fn resolve_channel(
+        &self,
+        ret: &loop_client::Return,
+        core: &mut returns_core::Return,
+    ) -> Result<(), Outcome> {
+        let inner = &self.inner;
+        if inner.settings.excluded_sales_channels.is_empty() || core.sales_channel.is_some() {
+            return Ok(());
+        }
+        if let Some(order_id) = &ret.order_id {
+            let key = order_id.to_string();
+            match inner.store.cached_channel(&key).await {
+                Ok(Some(channel)) => {
+                    core.sales_channel = Some(channel);
+                    return Ok(());
+                }
+                Ok(None) => {}
+                Err(e) => return Err(Outcome::failed(FailedStep::Store, e)),
+            }
+            match inner.loop_client.get_order(order_id).await {
+                Ok(order) => {
+                    if let Some(channel) = order.sales_channel() {
+                        if let Err(e) = inner.store.cache_channel(&key, channel).await {
+                            tracing::warn!(error = %e, "could not cache the sales channel");
+                        }
+                        core.sales_channel = Some(channel.to_owned());
+                        return Ok(());
+                    }
+                }
+                // A retryable failure is tried again next run; a refusal
+                // (missing scope, unknown order) means the channel cannot be
+                // known.
+                Err(e) if e.is_retryable() => return Err(Outcome::failed(FailedStep::Channel, e)),
+                Err(e) => tracing::warn!(error = %e, "the order's sales channel cannot be read"),
+            }
+        }
+        if inner.options.send_when_channel_unknown {
+            Ok(())
+        } else {
+            Err(Outcome::ChannelUnknown)
+        }
+    }
+
+    /// Records a return that is not sent and will be tried again.
+    async fn block(
+        &self,
+        id: &str,
+        core: returns_core::Return,
+        tracked: Option<crate::store::TrackedReturn>,
+        outcome: Outcome,
+    ) -> ReturnReport {
+        self.finish_unsent(id, core, tracked, ReturnStage::Blocked, outcome)
+            .await
+    }
+
+    async fn finish_unsent(
+        &self,
+        id: &str,
+        core: returns_core::Return,
+        tracked: Option<crate::store::TrackedReturn>,
+        stage: ReturnStage,
+        outcome: Outcome,
+    ) -> ReturnReport {
+        let inner = &self.inner;
+        let now = inner.now();
+        let order_name = core.order_name.clone();
+        let record = crate::store::TrackedReturn {
+            return_id: id.to_owned(),
+            order_name: order_name.clone(),
+            stage,
+            core,
+            tickets: tracked.map(|t| t.tickets).unwrap_or_default(),
+            updated_at: now,
+        };
+        let entry = JournalEntry::new(id, now, Step::NotSent, outcome.kind());
+        let stored = async {
+            inner.store.save_return(&record).await?;
+            inner.store.append_journal(&[entry]).await
+        };
+        let outcome = match stored.await {
+            Ok(()) => outcome,
+            Err(e) => Outcome::failed(FailedStep::Store, e),
+        };
+        ReturnReport {
+            return_id: id.to_owned(),
+            order_name,
+            outcome,
+        }
+    }
+
+    /// The store's returns in flight that the pull did not bring (their
+    /// tickets are polled, blocked ones tried again).
+    async fn in_flight_not_in(&self, seen: &HashSet<String>, report: &mut SyncReport) -> Vec<Work> {
+        let inner = &self.inner;
+        let tracked = match inner.store.in_flight().await {
+            Ok(tracked) => tracked,
+            Err(e) => {
+                report.run_failures.push(RunFailure {
+                    step: FailedStep::Store,
+                    error: e.to_string(),
+                });
+                return Vec::new();
+            }
+        };
+        let mut prepared = Vec::new();
+        for t in tracked.into_iter().filter(|t| !seen.contains(&t.return_id)) {
+            let id = t.return_id.clone();
+            let history = match inner.store.timeline(&id).await {
+                Ok(history) => history,
+                Err(e) => {
+                    report.returns.push(ReturnReport {
+                        return_id: id,
+                        order_name: t.order_name.clone(),
+                        outcome: Outcome::failed(FailedStep::Store, e),
+                    });
+                    continue;
+                }
+            };
+            match plan_asns(&t.core, &inner.settings) {
+                Ok(AsnPlan::Create(drafts)) => {
+                    let loop_id = loop_client::ReturnId::new(id.as_str());
+                    prepared.push(Work::new(loop_id, t.core.clone(), drafts, Some(t), history));
+                }
+                Ok(AsnPlan::Skip(reason)) => report.returns.push(ReturnReport {
+                    return_id: id,
+                    order_name: t.order_name.clone(),
+                    outcome: Outcome::failed(FailedStep::Convert, reason),
+                }),
+                Err(e) => report.returns.push(ReturnReport {
+                    return_id: id,
+                    order_name: t.order_name.clone(),
+                    outcome: Outcome::failed(FailedStep::Convert, e),
+                }),
+            }
+        }
+        prepared
+    }
+
+    /// Checks the items of everything still to be created in one batch, then
+    /// moves each return as far as it can go, `concurrency` at a time.
+    async fn advance_all(&self, mut prepared: Vec<Work>, report: &mut SyncReport) {
+        let inner = &self.inner;
+        report.counts.planned += prepared.len();
+        let missing = match self.missing_items(&prepared).await {
+            Ok(missing) => missing,
+            Err(e) => {
+                for w in &mut prepared {
+                    if !w.items_to_create().is_empty() {
+                        w.settle(
+                            inner.now(),
+                            ReturnStage::Blocked,
+                            Outcome::failed(FailedStep::CheckItems, &e),
+                        );
+                    }
+                }
+                HashSet::new()
+            }
+        };
+        let finished: Vec<Work> = stream::iter(prepared)
+            .map(|w| {
+                let span = tracing::info_span!("return", id = %w.loop_id);
+                self.advance(w, &missing).instrument(span)
+            })
+            .buffer_unordered(inner.options.concurrency)
+            .collect()
+            .await;
+        for w in finished {
+            self.record(w, report).await;
+        }
+    }
+
+    async fn missing_items(
+        &self,
+        prepared: &[Work],
+    ) -> Result<HashSet<ItemIdentifier>, cloudx_client::Error> {
+        let identifiers: Vec<ItemIdentifier> = prepared
+            .iter()
+            .filter(|w| !w.settled())
+            .flat_map(Work::items_to_create)
+            .map(|key| ItemIdentifier::from(&key))
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        if identifiers.is_empty() {
+            return Ok(HashSet::new());
+        }
+        Ok(self
+            .inner
+            .cloudx
+            .verify_items(&identifiers)
+            .await?
+            .into_iter()
+            .collect())
+    }
+
+    async fn advance(&self, mut w: Work, missing: &HashSet<ItemIdentifier>) -> Work {
+        let inner = &self.inner;
+        if w.settled() {
+            return w;
+        }
+        let unknown: Vec<String> = w
+            .items_to_create()
+            .iter()
+            .map(ItemIdentifier::from)
+            .filter(|id| missing.contains(id))
+            .map(|id| id.to_string())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        if !unknown.is_empty() {
+            work::block_on_missing_items(inner, &mut w, unknown).await;
+            return w;
+        }
+        work::send(inner, &mut w).await;
+        if !w.settled() {
+            work::poll_and_decide(inner, &mut w).await;
+        }
+        w
+    }
+
+    /// Saves a return's state and journal, and adds it to the report.
+    async fn record(&self, w: Work, report: &mut SyncReport) {
+        let inner = &self.inner;
+        let now = inner.now();
+        let mut outcome = w.outcome.clone().unwrap_or_else(|| Outcome::AtWarehouse {
+            tickets: Vec::new(),
+        });
+        let stored = async {
+            inner.store.save_return(&w.to_tracked(now)).await?;
+            inner.store.append_journal(&w.new_entries).await
+        };
+        if let Err(e) = stored.await {
+            outcome = Outcome::failed(FailedStep::Store, e);
+        }
+        add_counts(&mut report.counts, &w.counts);
+        report.returns.push(ReturnReport {
+            return_id: w.id(),
+            order_name: w.core.order_name.clone(),
+            outcome,
+        });
+    }
+
+    /// A return in review in Loop (flagged, by this engine before a crash
+    /// or by a person) is a person's to decide: the engine stops polling it.
+    async fn hand_over(&self, ret: &loop_client::Return, report: &mut SyncReport) {
+        let inner = &self.inner;
+        let id = ret.id.to_string();
+        let stored = async {
+            let Some(mut tracked) = inner.store.tracked_return(&id).await? else {
+                return Ok(());
+            };
+            if !tracked.stage.is_in_flight() {
+                return Ok(());
+            }
+            let now = inner.now();
+            tracked.stage = ReturnStage::Decided;
+            tracked.updated_at = now;
+            inner.store.save_return(&tracked).await?;
+            let entry = JournalEntry::new(
+                &id,
+                now,
+                Step::Decided,
+                "in review in Loop: a person decides",
+            );
+            inner.store.append_journal(&[entry]).await
+        };
+        if let Err(e) = stored.await {
+            report.returns.push(ReturnReport {
+                return_id: id,
+                order_name: ret.order_name.clone().unwrap_or_default(),
+                outcome: Outcome::failed(FailedStep::Store, e),
+            });
+        }
+    }
+
+    /// Returns that ended in Loop: cancel their waiting tickets.
+    async fn close_out_all(&self, ended: Vec<loop_client::Return>, report: &mut SyncReport) {
+        let inner = &self.inner;
+        for ret in ended {
+            let id = ret.id.to_string();
+            let tracked = match inner.store.tracked_return(&id).await {
+                Ok(tracked) => tracked,
+                Err(e) => {
+                    report.returns.push(ReturnReport {
+                        return_id: id,
+                        order_name: ret.order_name.clone().unwrap_or_default(),
+                        outcome: Outcome::failed(FailedStep::Store, e),
+                    });
+                    continue;
+                }
+            };
+            if tracked.as_ref().is_some_and(|t| !t.stage.is_in_flight()) {
+                continue; // decided, skipped or closed out before
+            }
+            let Ok(core) = to_core_return(&ret) else {
+                continue;
+            };
+            let Ok(AsnPlan::Create(drafts)) = plan_asns(&core, &inner.settings) else {
+                continue;
+            };
+            let state = ret
+                .state
+                .as_ref()
+                .map_or("ended", ReturnState::as_str)
+                .to_owned();
+            let mut w = Work::new(ret.id.clone(), core, drafts, tracked, Vec::new());
+            w.stage = ReturnStage::Ended;
+            work::close_out(inner, &mut w, &state).await;
+            if w.outcome.is_some() || w.tracked.is_some() {
+                self.record(w, report).await;
+            }
+        }
+    }
+
+    /// Handles one webhook event: the return it names is read from Loop
+    /// (the event is a hint; Loop's state is the truth) and sent to the
+    /// warehouse at once if it is open and new. A channel the event carries
+    /// is cached for the return's order.
+    pub async fn handle_event(&self, event: &loop_client::webhook::WebhookEvent) -> SyncReport {
+        let inner = &self.inner;
+        let mut report = SyncReport::new(inner.now());
+        report.counts.events += 1;
+        if let loop_client::webhook::WebhookEvent::Return(e) = event
+            && let (Some(order_id), Some(channel)) =
+                (&e.ret.order_id, &e.ret.provider_order_sales_channel)
+            && let Err(err) = inner.store.cache_channel(order_id.as_ref(), channel).await
+        {
+            tracing::warn!(error = %err, "could not cache the sales channel");
+        }
+        let Some(return_id) = event.return_id() else {
+            report.finished_at = inner.now();
+            return report;
+        };
+        let lookup = loop_client::ReturnLookup::from(return_id.clone());
+        match inner.loop_client.get_return(&lookup, None).await {
+            Ok(ret) => {
+                report.counts.pulled += 1;
+                match ret.state {
+                    Some(ReturnState::Open) => {
+                        let prepared = self.prepare_all(vec![ret], &mut report).await;
+                        self.advance_all(prepared, &mut report).await;
+                    }
+                    Some(ReturnState::Cancelled | ReturnState::Expired | ReturnState::Closed) => {
+                        self.close_out_all(vec![ret], &mut report).await;
+                    }
+                    _ => {}
+                }
+            }
+            Err(e) => report.returns.push(ReturnReport {
+                return_id: return_id.to_string(),
+                order_name: String::new(),
+                outcome: Outcome::failed(FailedStep::Event, e),
+            }),
+        }
+        report.finished_at = inner.now();
+        report
+    }
+
+    /// Handles the webhook events waiting in the store's inbox, oldest
+    /// first, marking each done once handled. An event whose body does not
+    /// parse is reported and marked done (it can never succeed).
+    pub async fn process_inbox(&self) -> SyncReport {
+        let inner = &self.inner;
+        let mut report = SyncReport::new(inner.now());
+        let pending = match inner.store.pending_events(256).await {
+            Ok(pending) => pending,
+            Err(e) => {
+                report.run_failures.push(RunFailure {
+                    step: FailedStep::Store,
+                    error: e.to_string(),
+                });
+                return report;
+            }
+        };
+        for item in pending {
+            if let Some(return_id) = &item.event.return_id {
+                let entry = JournalEntry::new(
+                    return_id,
+                    item.event.received_at,
+                    Step::EventReceived,
+                    format!("webhook {} ({})", item.event.topic, item.event.key),
+                );
+                if let Err(e) = inner.store.append_journal(&[entry]).await {
+                    tracing::warn!(error = %e, "could not journal a webhook event");
+                }
+            }
+            match loop_client::webhook::parse_event(item.event.body.as_bytes()) {
+                Ok(event) => {
+                    let handled = self.handle_event(&event).await;
+                    let failed = handled
+                        .failures()
+                        .any(|(_, step, _)| step == FailedStep::Event);
+                    merge(&mut report, handled);
+                    if failed {
+                        continue; // left pending: tried again
+                    }
+                }
+                Err(e) => report.run_failures.push(RunFailure {
+                    step: FailedStep::Event,
+                    error: format!("event {}: {e}", item.event.key),
+                }),
+            }
+            if let Err(e) = inner.store.complete_event(item.seq).await {
+                report.run_failures.push(RunFailure {
+                    step: FailedStep::Store,
+                    error: e.to_string(),
+                });
+            }
+        }
+        report.finished_at = inner.now();
+        report
+    }
+}
+
+fn add_counts(total: &mut crate::report::StepCounts, more: &crate::report::StepCounts) {
+    total.pulled += more.pulled;
+    total.planned += more.planned;
+    total.tickets_created += more.tickets_created;
+    total.tickets_found += more.tickets_found;
+    total.tickets_polled += more.tickets_polled;
+    total.decided += more.decided;
+    total.acted += more.acted;
+    total.notes_written += more.notes_written;
+    total.tickets_cancelled += more.tickets_cancelled;
+    total.events += more.events;
+}
+
+fn merge(report: &mut SyncReport, other: SyncReport) {
+    add_counts(&mut report.counts, &other.counts);
+    report.returns.extend(other.returns);
+    report.run_failures.extend(other.run_failures);
+}

@@ -1,0 +1,151 @@
+//! The in-memory store: for tests and one-off runs. Everything is lost when
+//! it is dropped — which the engine is built to survive.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Mutex;
+
+use async_trait::async_trait;
+use time::OffsetDateTime;
+
+use super::{
+    InboxEvent, JournalEntry, PendingEvent, ReturnStage, Store, StoreError, TrackedReturn,
+};
+
+/// A [`Store`] in memory. Cheap to create; share it by reference or `Arc`.
+#[derive(Debug, Default)]
+pub struct MemoryStore {
+    state: Mutex<State>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    watermark: Option<OffsetDateTime>,
+    returns: HashMap<String, TrackedReturn>,
+    journal: Vec<JournalEntry>,
+    inbox: BTreeMap<i64, InboxEvent>,
+    inbox_keys: HashSet<String>,
+    done: HashSet<i64>,
+    next_seq: i64,
+    channels: HashMap<String, String>,
+}
+
+impl MemoryStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        // A panic while holding the lock leaves plain data behind: keep going.
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+#[async_trait]
+impl Store for MemoryStore {
+    async fn watermark(&self) -> Result<Option<OffsetDateTime>, StoreError> {
+        Ok(self.state().watermark)
+    }
+
+    async fn set_watermark(&self, at: OffsetDateTime) -> Result<(), StoreError> {
+        self.state().watermark = Some(at);
+        Ok(())
+    }
+
+    async fn tracked_return(&self, return_id: &str) -> Result<Option<TrackedReturn>, StoreError> {
+        Ok(self.state().returns.get(return_id).cloned())
+    }
+
+    async fn save_return(&self, tracked: &TrackedReturn) -> Result<(), StoreError> {
+        self.state()
+            .returns
+            .insert(tracked.return_id.clone(), tracked.clone());
+        Ok(())
+    }
+
+    async fn in_flight(&self) -> Result<Vec<TrackedReturn>, StoreError> {
+        let mut returns: Vec<TrackedReturn> = self
+            .state()
+            .returns
+            .values()
+            .filter(|r| r.stage.is_in_flight())
+            .cloned()
+            .collect();
+        returns.sort_by(|a, b| a.return_id.cmp(&b.return_id));
+        Ok(returns)
+    }
+
+    async fn stage_counts(&self) -> Result<Vec<(ReturnStage, u64)>, StoreError> {
+        let state = self.state();
+        Ok(ReturnStage::ALL
+            .into_iter()
+            .map(|stage| {
+                let count = state.returns.values().filter(|r| r.stage == stage).count();
+                (stage, count as u64)
+            })
+            .filter(|(_, count)| *count > 0)
+            .collect())
+    }
+
+    async fn append_journal(&self, entries: &[JournalEntry]) -> Result<(), StoreError> {
+        self.state().journal.extend_from_slice(entries);
+        Ok(())
+    }
+
+    async fn timeline(&self, return_id: &str) -> Result<Vec<JournalEntry>, StoreError> {
+        Ok(self
+            .state()
+            .journal
+            .iter()
+            .filter(|entry| entry.return_id == return_id)
+            .cloned()
+            .collect())
+    }
+
+    async fn push_event(&self, event: &InboxEvent) -> Result<bool, StoreError> {
+        let mut state = self.state();
+        if !state.inbox_keys.insert(event.key.clone()) {
+            return Ok(false);
+        }
+        state.next_seq += 1;
+        let seq = state.next_seq;
+        state.inbox.insert(seq, event.clone());
+        Ok(true)
+    }
+
+    async fn pending_events(&self, limit: usize) -> Result<Vec<PendingEvent>, StoreError> {
+        let state = self.state();
+        Ok(state
+            .inbox
+            .iter()
+            .filter(|(seq, _)| !state.done.contains(seq))
+            .take(limit)
+            .map(|(&seq, event)| PendingEvent {
+                seq,
+                event: event.clone(),
+            })
+            .collect())
+    }
+
+    async fn complete_event(&self, seq: i64) -> Result<(), StoreError> {
+        let mut state = self.state();
+        // An unknown number is ignored, so it cannot hide a later event.
+        if state.inbox.contains_key(&seq) {
+            state.done.insert(seq);
+        }
+        Ok(())
+    }
+
+    async fn cached_channel(&self, order_id: &str) -> Result<Option<String>, StoreError> {
+        Ok(self.state().channels.get(order_id).cloned())
+    }
+
+    async fn cache_channel(&self, order_id: &str, channel: &str) -> Result<(), StoreError> {
+        self.state()
+            .channels
+            .insert(order_id.to_owned(), channel.to_owned());
+        Ok(())
+    }
+}

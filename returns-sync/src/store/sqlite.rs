@@ -1,0 +1,512 @@
+//! The embedded SQLite store: the default durable state, one file the engine
+//! creates and migrates itself. The schema is in `migrations/`, embedded in
+//! the crate; see [`SqliteStore`] for what it holds.
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use sqlx::Row;
+use sqlx::migrate::Migrator;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
+use time::format_description::well_known::Rfc3339;
+use time::macros::format_description;
+use time::{OffsetDateTime, UtcOffset};
+
+use super::{
+    InboxEvent, JournalEntry, PendingEvent, ReturnStage, Step, Store, StoreError, TrackedReturn,
+    TrackedTicket,
+};
+
+/// The schema, embedded from `returns-sync/migrations/`.
+static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
+
+/// How long a statement waits for another connection's write lock before it
+/// fails (several engines, or a person with a SQLite shell, on one file).
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Connections to a file: WAL lets readers run beside the one writer.
+const FILE_CONNECTIONS: u32 = 4;
+
+/// The `sync_state` row holding the pull watermark.
+const WATERMARK: &str = "pull_watermark";
+
+/// The location reported for a store opened with [`SqliteStore::open_in_memory`].
+const IN_MEMORY: &str = ":memory:";
+
+/// A [`Store`] in an SQLite file.
+///
+/// Cheap to share: clone it (every clone uses the same connection pool) or
+/// put it in an `Arc`. Built on [`sqlx`], whose SQLite driver bundles SQLite,
+/// so nothing needs to be installed on the machine.
+///
+/// Opening applies the embedded migrations (from the crate's `migrations/`
+/// folder), so a file written by an older version of the crate is brought up
+/// to date; the applied ones are listed in the `_sqlx_migrations` table. The
+/// file uses SQLite's WAL journal, so it is accompanied by `-wal` and `-shm`
+/// files while open: copy all three (or [close](SqliteStore::close) every
+/// store first) to back it up.
+///
+/// # Schema
+///
+/// | table             | holds                                                           |
+/// |-------------------|-----------------------------------------------------------------|
+/// | `sync_state`      | named values: `pull_watermark`                                  |
+/// | `tracked_returns` | one row per [`TrackedReturn`]; `core` and `tickets` as JSON text |
+/// | `journal`         | [`JournalEntry`] rows, in the order of an increasing `seq`      |
+/// | `inbox`           | [`InboxEvent`] rows: `seq`, a unique `event_key`, `done` 0 or 1  |
+/// | `channel_cache`   | order id → sales channel                                        |
+///
+/// Stages and steps are stored by their names ([`ReturnStage::as_str`],
+/// [`Step::as_str`]). Completed inbox events stay (`done = 1`), so a
+/// redelivery is still recognised. Data that does not decode (JSON, a name,
+/// a timestamp edited by hand) is reported as [`StoreError::Corrupt`].
+///
+/// # Timestamps
+///
+/// Stored as RFC 3339 text, always in UTC with nine fractional digits
+/// (`2025-03-04T15:12:09.123456789Z`): readable in any SQLite shell, exact to
+/// the nanosecond, and fixed-width, so text order is time order. The instant
+/// is kept, not the offset an [`OffsetDateTime`] carried: values read back
+/// are in UTC (and equal to the ones written). Years outside 0000–9999
+/// cannot be stored ([`StoreError::Io`]).
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+    location: String,
+}
+
+impl SqliteStore {
+    /// Opens the store in the file at `path`, creating the file and its
+    /// parent folders when missing, and applies the embedded migrations.
+    ///
+    /// The file uses the WAL journal and waits up to ten seconds for another
+    /// connection's lock, so several processes can share it.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Open`] naming the path when the folder cannot be
+    /// created, the file cannot be opened or written, is not an SQLite
+    /// database, or holds a schema this version cannot migrate.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use returns_sync::{SqliteStore, Store};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let dir = tempfile::tempdir()?;
+    /// # let path = dir.path().join("state").join("returns-sync.db");
+    /// let store = SqliteStore::open(&path).await?;
+    /// assert_eq!(store.watermark().await?, None);
+    ///
+    /// store.cache_channel("5512093", "Online Store").await?;
+    /// store.close().await;
+    ///
+    /// // The file keeps it.
+    /// let store = SqliteStore::open(&path).await?;
+    /// assert_eq!(store.cached_channel("5512093").await?.as_deref(), Some("Online Store"));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        let path = path.as_ref();
+        let location = path.display().to_string();
+        let open_error = |reason: String| StoreError::Open {
+            location: location.clone(),
+            reason,
+        };
+
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|err| {
+                open_error(format!(
+                    "cannot create the folder {}: {err}",
+                    parent.display()
+                ))
+            })?;
+        }
+
+        let options = SqliteConnectOptions::new()
+            .filename(PathBuf::from(path))
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(BUSY_TIMEOUT)
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(FILE_CONNECTIONS)
+            .connect_with(options)
+            .await
+            .map_err(|err| open_error(err.to_string()))?;
+
+        Self::migrate(pool, location).await
+    }
+
+    /// Opens an empty store that lives in memory, for tests: everything is
+    /// lost when the last clone is dropped or [closed](SqliteStore::close).
+    ///
+    /// It uses one connection (each SQLite in-memory connection is its own
+    /// database), kept open for the store's life.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Open`] when SQLite cannot start or the migrations fail.
+    pub async fn open_in_memory() -> Result<Self, StoreError> {
+        let open_error = |reason: String| StoreError::Open {
+            location: IN_MEMORY.to_owned(),
+            reason,
+        };
+        let options = SqliteConnectOptions::from_str("sqlite::memory:")
+            .map_err(|err| open_error(err.to_string()))?
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .min_connections(1)
+            .max_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .connect_with(options)
+            .await
+            .map_err(|err| open_error(err.to_string()))?;
+
+        Self::migrate(pool, IN_MEMORY.to_owned()).await
+    }
+
+    async fn migrate(pool: SqlitePool, location: String) -> Result<Self, StoreError> {
+        if let Err(err) = MIGRATOR.run(&pool).await {
+            pool.close().await;
+            return Err(StoreError::Open {
+                location,
+                reason: format!("cannot apply the schema migrations: {err}"),
+            });
+        }
+        Ok(Self { pool, location })
+    }
+
+    /// Where the store lives: the file path as given to
+    /// [`open`](SqliteStore::open), or `:memory:`.
+    pub fn location(&self) -> &str {
+        &self.location
+    }
+
+    /// Closes every connection (for every clone), waiting for those in use
+    /// to be returned, and checkpoints the WAL into the file. Calls made
+    /// afterwards fail with [`StoreError::Io`].
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn watermark(&self) -> Result<Option<OffsetDateTime>, StoreError> {
+        const OP: &str = "watermark";
+        let row = sqlx::query("SELECT value FROM sync_state WHERE name = $1")
+            .bind(WATERMARK)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(|err| sql_error(OP, err))?;
+        row.map(|row| decode_time(OP, &get::<String>(OP, &row, "value")?))
+            .transpose()
+    }
+
+    async fn set_watermark(&self, at: OffsetDateTime) -> Result<(), StoreError> {
+        const OP: &str = "set_watermark";
+        sqlx::query(
+            "INSERT INTO sync_state (name, value) VALUES ($1, $2) \
+             ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+        )
+        .bind(WATERMARK)
+        .bind(encode_time(OP, at)?)
+        .execute(&self.pool)
+        .await
+        .map_err(|err| sql_error(OP, err))?;
+        Ok(())
+    }
+
+    async fn tracked_return(&self, return_id: &str) -> Result<Option<TrackedReturn>, StoreError> {
+        const OP: &str = "tracked_return";
+        let row = sqlx::query(
+            "SELECT return_id, order_name, stage, core, tickets, updated_at \
+             FROM tracked_returns WHERE return_id = $1",
+        )
+        .bind(return_id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|err| sql_error(OP, err))?;
+        row.map(|row| decode_return(OP, &row)).transpose()
+    }
+
+    async fn save_return(&self, tracked: &TrackedReturn) -> Result<(), StoreError> {
+        const OP: &str = "save_return";
+        let core = serde_json::to_string(&tracked.core).map_err(|err| io_error(OP, err))?;
+        let tickets = serde_json::to_string(&tracked.tickets).map_err(|err| io_error(OP, err))?;
+        sqlx::query(
+            "INSERT INTO tracked_returns \
+                 (return_id, order_name, stage, core, tickets, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (return_id) DO UPDATE SET \
+                 order_name = excluded.order_name, \
+                 stage = excluded.stage, \
+                 core = excluded.core, \
+                 tickets = excluded.tickets, \
+                 updated_at = excluded.updated_at",
+        )
+        .bind(&tracked.return_id)
+        .bind(&tracked.order_name)
+        .bind(tracked.stage.as_str())
+        .bind(core)
+        .bind(tickets)
+        .bind(encode_time(OP, tracked.updated_at)?)
+        .execute(&self.pool)
+        .await
+        .map_err(|err| sql_error(OP, err))?;
+        Ok(())
+    }
+
+    async fn in_flight(&self) -> Result<Vec<TrackedReturn>, StoreError> {
+        const OP: &str = "in_flight";
+        let stages: Vec<&str> = ReturnStage::ALL
+            .into_iter()
+            .filter(|stage| stage.is_in_flight())
+            .map(ReturnStage::as_str)
+            .collect();
+        let placeholders: Vec<String> = (1..=stages.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT return_id, order_name, stage, core, tickets, updated_at \
+             FROM tracked_returns WHERE stage IN ({}) ORDER BY return_id",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for stage in stages {
+            query = query.bind(stage);
+        }
+        let rows = query
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|err| sql_error(OP, err))?;
+        rows.iter().map(|row| decode_return(OP, row)).collect()
+    }
+
+    async fn stage_counts(&self) -> Result<Vec<(ReturnStage, u64)>, StoreError> {
+        const OP: &str = "stage_counts";
+        let rows = sqlx::query("SELECT stage, COUNT(*) AS n FROM tracked_returns GROUP BY stage")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|err| sql_error(OP, err))?;
+        let mut counts = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let name: String = get(OP, row, "stage")?;
+            let stage = ReturnStage::parse(&name)
+                .ok_or_else(|| corrupt(OP, format!("unknown stage {name:?}")))?;
+            let n: i64 = get(OP, row, "n")?;
+            let n = u64::try_from(n).map_err(|err| corrupt(OP, err))?;
+            counts.push((stage, n));
+        }
+        // The order a report lists them in, not the database's.
+        counts.sort_by_key(|(stage, _)| ReturnStage::ALL.iter().position(|s| s == stage));
+        Ok(counts)
+    }
+
+    async fn append_journal(&self, entries: &[JournalEntry]) -> Result<(), StoreError> {
+        const OP: &str = "append_journal";
+        if entries.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.pool.begin().await.map_err(|err| sql_error(OP, err))?;
+        for entry in entries {
+            sqlx::query(
+                "INSERT INTO journal (return_id, at, step, detail) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(&entry.return_id)
+            .bind(encode_time(OP, entry.at)?)
+            .bind(entry.step.as_str())
+            .bind(&entry.detail)
+            .execute(&mut *tx)
+            .await
+            .map_err(|err| sql_error(OP, err))?;
+        }
+        tx.commit().await.map_err(|err| sql_error(OP, err))?;
+        Ok(())
+    }
+
+    async fn timeline(&self, return_id: &str) -> Result<Vec<JournalEntry>, StoreError> {
+        const OP: &str = "timeline";
+        let rows = sqlx::query(
+            "SELECT return_id, at, step, detail FROM journal \
+             WHERE return_id = $1 ORDER BY seq",
+        )
+        .bind(return_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|err| sql_error(OP, err))?;
+        rows.iter()
+            .map(|row| {
+                let step: String = get(OP, row, "step")?;
+                Ok(JournalEntry {
+                    return_id: get(OP, row, "return_id")?,
+                    at: decode_time(OP, &get::<String>(OP, row, "at")?)?,
+                    step: Step::parse(&step)
+                        .ok_or_else(|| corrupt(OP, format!("unknown step {step:?}")))?,
+                    detail: get(OP, row, "detail")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn push_event(&self, event: &InboxEvent) -> Result<bool, StoreError> {
+        const OP: &str = "push_event";
+        let result = sqlx::query(
+            "INSERT INTO inbox (event_key, return_id, topic, received_at, body) \
+             VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (event_key) DO NOTHING",
+        )
+        .bind(&event.key)
+        .bind(event.return_id.as_deref())
+        .bind(&event.topic)
+        .bind(encode_time(OP, event.received_at)?)
+        .bind(&event.body)
+        .execute(&self.pool)
+        .await
+        .map_err(|err| sql_error(OP, err))?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    async fn pending_events(&self, limit: usize) -> Result<Vec<PendingEvent>, StoreError> {
+        const OP: &str = "pending_events";
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = sqlx::query(
+            "SELECT seq, event_key, return_id, topic, received_at, body FROM inbox \
+             WHERE done = 0 ORDER BY seq LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|err| sql_error(OP, err))?;
+        rows.iter()
+            .map(|row| {
+                Ok(PendingEvent {
+                    seq: get(OP, row, "seq")?,
+                    event: InboxEvent {
+                        key: get(OP, row, "event_key")?,
+                        return_id: get(OP, row, "return_id")?,
+                        topic: get(OP, row, "topic")?,
+                        received_at: decode_time(OP, &get::<String>(OP, row, "received_at")?)?,
+                        body: get(OP, row, "body")?,
+                    },
+                })
+            })
+            .collect()
+    }
+
+    async fn complete_event(&self, seq: i64) -> Result<(), StoreError> {
+        const OP: &str = "complete_event";
+        sqlx::query("UPDATE inbox SET done = 1 WHERE seq = $1")
+            .bind(seq)
+            .execute(&self.pool)
+            .await
+            .map_err(|err| sql_error(OP, err))?;
+        Ok(())
+    }
+
+    async fn cached_channel(&self, order_id: &str) -> Result<Option<String>, StoreError> {
+        const OP: &str = "cached_channel";
+        let row = sqlx::query("SELECT channel FROM channel_cache WHERE order_id = $1")
+            .bind(order_id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(|err| sql_error(OP, err))?;
+        row.map(|row| get(OP, &row, "channel")).transpose()
+    }
+
+    async fn cache_channel(&self, order_id: &str, channel: &str) -> Result<(), StoreError> {
+        const OP: &str = "cache_channel";
+        sqlx::query(
+            "INSERT INTO channel_cache (order_id, channel) VALUES ($1, $2) \
+             ON CONFLICT (order_id) DO UPDATE SET channel = excluded.channel",
+        )
+        .bind(order_id)
+        .bind(channel)
+        .execute(&self.pool)
+        .await
+        .map_err(|err| sql_error(OP, err))?;
+        Ok(())
+    }
+}
+
+/// Decodes a `tracked_returns` row.
+fn decode_return(operation: &'static str, row: &SqliteRow) -> Result<TrackedReturn, StoreError> {
+    let stage: String = get(operation, row, "stage")?;
+    let core: String = get(operation, row, "core")?;
+    let tickets: String = get(operation, row, "tickets")?;
+    Ok(TrackedReturn {
+        return_id: get(operation, row, "return_id")?,
+        order_name: get(operation, row, "order_name")?,
+        stage: ReturnStage::parse(&stage)
+            .ok_or_else(|| corrupt(operation, format!("unknown stage {stage:?}")))?,
+        core: serde_json::from_str(&core)
+            .map_err(|err| corrupt(operation, format!("column `core`: {err}")))?,
+        tickets: serde_json::from_str::<Vec<TrackedTicket>>(&tickets)
+            .map_err(|err| corrupt(operation, format!("column `tickets`: {err}")))?,
+        updated_at: decode_time(operation, &get::<String>(operation, row, "updated_at")?)?,
+    })
+}
+
+/// Reads a column; a value of the wrong type (or a NULL where none belongs)
+/// is corrupt data, not a failed read.
+fn get<'r, T>(operation: &'static str, row: &'r SqliteRow, column: &str) -> Result<T, StoreError>
+where
+    T: sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
+{
+    row.try_get(column).map_err(|err| sql_error(operation, err))
+}
+
+/// Formats a timestamp as stored: UTC, nine fractional digits.
+fn encode_time(operation: &'static str, at: OffsetDateTime) -> Result<String, StoreError> {
+    let utc = at.to_offset(UtcOffset::UTC);
+    if !(0..=9999).contains(&utc.year()) {
+        return Err(StoreError::Io {
+            operation,
+            reason: format!("timestamp {at} is outside the years 0000–9999 the store keeps"),
+        });
+    }
+    utc.format(format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:9]Z"
+    ))
+    .map_err(|err| io_error(operation, err))
+}
+
+/// Parses a stored timestamp (any RFC 3339 text, so a hand-edited value in
+/// another offset still reads).
+fn decode_time(operation: &'static str, text: &str) -> Result<OffsetDateTime, StoreError> {
+    OffsetDateTime::parse(text, &Rfc3339)
+        .map_err(|err| corrupt(operation, format!("timestamp {text:?}: {err}")))
+}
+
+fn sql_error(operation: &'static str, err: sqlx::Error) -> StoreError {
+    match err {
+        sqlx::Error::ColumnDecode { .. }
+        | sqlx::Error::Decode(_)
+        | sqlx::Error::ColumnNotFound(_)
+        | sqlx::Error::TypeNotFound { .. } => corrupt(operation, err),
+        other => io_error(operation, other),
+    }
+}
+
+fn io_error(operation: &'static str, err: impl std::fmt::Display) -> StoreError {
+    StoreError::Io {
+        operation,
+        reason: err.to_string(),
+    }
+}
+
+fn corrupt(operation: &'static str, reason: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt {
+        operation,
+        reason: reason.to_string(),
+    }
+}

@@ -1,0 +1,223 @@
+//! The whole flow against the sandbox: every seeded return ends as the
+//! scenario planned, counted from the sandbox's state; runs after that, and
+//! a run after the store is lost, change nothing.
+
+mod common;
+
+use std::sync::Arc;
+
+use common::*;
+use returns_sync::{EngineOptions, MemoryStore, Outcome, SyncReport};
+use sandbox::SandboxConfig;
+use sandbox::scenario::{Expectation, PlannedReceipt, ScenarioConfig};
+
+/// Checks the end state against the scenario's plan: tickets per shipment,
+/// Loop state, the notes on each return's timeline.
+fn assert_final_state_matches_the_plan(sandbox: &sandbox::Sandbox) {
+    let scenario = sandbox.scenario().unwrap();
+    let tickets = tickets_by_return(sandbox);
+    assert_eq!(
+        duplicate_tickets(sandbox),
+        0,
+        "no reference has two tickets"
+    );
+    assert_eq!(
+        duplicate_notes_anywhere(sandbox),
+        0,
+        "no note is written twice"
+    );
+    for plan in scenario.plans() {
+        let id = &plan.return_id;
+        let made = tickets.get(id).map_or(0, Vec::len);
+        let notes = sandbox.loop_sim().notes(id.parse().unwrap());
+        let state = loop_state(sandbox, id);
+        let Some(expected) = plan.expectation_excluding(&[EXCLUDED]) else {
+            assert_eq!(made, 0, "return {id} from {EXCLUDED} must have no ticket");
+            assert!(notes.is_empty(), "{id}: {notes:?}");
+            continue;
+        };
+        let created_notes = notes
+            .iter()
+            .filter(|n| n.starts_with("CloudX ASN "))
+            .count();
+        match expected {
+            Expectation::AsnRejected => {
+                assert_eq!(made, 0, "return {id} has an unknown item");
+                assert_eq!(notes.len(), 1, "{id}: {notes:?}");
+                assert!(
+                    notes[0].starts_with("Not sent to the warehouse"),
+                    "{id}: {notes:?}"
+                );
+                continue;
+            }
+            _ => {
+                assert_eq!(
+                    made,
+                    plan.shipments.len(),
+                    "return {id}: one ticket per shipment"
+                );
+                assert_eq!(
+                    created_notes, made,
+                    "{id}: one 'ASN created' note per ticket: {notes:?}"
+                );
+            }
+        }
+        let decision_notes: Vec<&String> = notes
+            .iter()
+            .filter(|n| !n.starts_with("CloudX ASN "))
+            .collect();
+        match expected {
+            Expectation::Processed => {
+                assert_eq!(state, "closed", "return {id} must be processed");
+                assert_eq!(decision_notes.len(), 1, "{id}: {notes:?}");
+            }
+            Expectation::Flagged => {
+                assert_eq!(state, "review", "return {id} must be flagged");
+                assert_eq!(decision_notes.len(), 1, "{id}: {notes:?}");
+                let reason = match &plan.receipt {
+                    PlannedReceipt::Short { .. } => "short",
+                    PlannedReceipt::Damaged { .. } => "damaged",
+                    PlannedReceipt::UnexpectedItem { .. } => "unexpected",
+                    other => panic!("{id}: {other:?} cannot flag"),
+                };
+                assert!(
+                    decision_notes[0].contains(reason),
+                    "{id}: {notes:?} lacks {reason}"
+                );
+            }
+            Expectation::Waiting => {
+                assert_eq!(state, "open", "return {id} must be left open");
+                assert!(decision_notes.is_empty(), "{id}: {notes:?}");
+            }
+            Expectation::AsnRejected => unreachable!(),
+        }
+    }
+}
+
+fn no_failures(report: &SyncReport) {
+    let failures: Vec<_> = report.failures().collect();
+    assert!(failures.is_empty(), "{failures:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_return_ends_as_planned_and_later_runs_change_nothing() {
+    let scenario = ScenarioConfig::new(7, 150).with_missing_items(0.05);
+    let sandbox = sandbox(SandboxConfig::default().with_scenario(scenario)).await;
+    let (engine, _clock) = engine(&sandbox).await;
+
+    let first = engine.reconcile_once().await;
+    no_failures(&first);
+    assert_eq!(first.counts.pulled, 150);
+    assert!(first.counts.tickets_created > 0);
+    assert_eq!(
+        first.counts.decided, 0,
+        "nothing is judged in the run that created its ASN"
+    );
+    assert_eq!(
+        sandbox.cloudx().create_count() as usize,
+        first.counts.tickets_created
+    );
+
+    receive_everything(&sandbox);
+    let second = engine.reconcile_once().await;
+    no_failures(&second);
+    assert_eq!(second.counts.tickets_created, 0);
+    for kind in [
+        "processed",
+        "flagged",
+        "skipped: excluded channel",
+        "not sent: unknown items",
+    ] {
+        assert!(
+            second.outcome_counts().contains_key(kind) || first.outcome_counts().contains_key(kind),
+            "the scenario exercises {kind}: {:?} / {:?}",
+            first.outcome_counts(),
+            second.outcome_counts()
+        );
+    }
+    assert_final_state_matches_the_plan(&sandbox);
+
+    let creates = sandbox.cloudx().create_count();
+    let loop_before = sandbox.loop_sim().returns();
+    let third = engine.reconcile_once().await;
+    no_failures(&third);
+    assert_eq!(
+        sandbox.cloudx().create_count(),
+        creates,
+        "no ticket is created twice"
+    );
+    assert_eq!(third.counts.acted, 0, "no action is taken twice");
+    assert_eq!(third.counts.notes_written, 0, "no note is written twice");
+    assert_eq!(
+        sandbox.loop_sim().returns(),
+        loop_before,
+        "Loop is untouched"
+    );
+
+    // The store is lost: a new engine over an empty store changes nothing
+    // either — the vendors are the source of truth.
+    let (fresh, _clock) = engine_with_fresh_store(&sandbox).await;
+    let after_loss = fresh.reconcile_once().await;
+    no_failures(&after_loss);
+    assert_eq!(
+        sandbox.cloudx().create_count(),
+        creates,
+        "no second ticket after the store is lost"
+    );
+    assert_eq!(after_loss.counts.tickets_created, 0);
+    assert_eq!(
+        after_loss.counts.notes_written, 0,
+        "no second note after the store is lost"
+    );
+    assert_eq!(after_loss.counts.acted, 0);
+    assert_eq!(
+        sandbox.loop_sim().returns(),
+        loop_before,
+        "Loop is untouched"
+    );
+    assert_final_state_matches_the_plan(&sandbox);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_store_lost_between_creating_tickets_and_deciding_costs_nothing_twice() {
+    let scenario = ScenarioConfig::new(3, 60);
+    let sandbox = sandbox(SandboxConfig::default().with_scenario(scenario)).await;
+    let (engine, _clock) = engine(&sandbox).await;
+    no_failures(&engine.reconcile_once().await);
+    let creates = sandbox.cloudx().create_count();
+
+    receive_everything(&sandbox);
+    let (fresh, _clock) = engine_with_fresh_store(&sandbox).await;
+    let report = fresh.reconcile_once().await;
+    no_failures(&report);
+    assert_eq!(sandbox.cloudx().create_count(), creates);
+    assert!(
+        report.counts.tickets_found > 0,
+        "tickets are found by reference"
+    );
+    assert!(report.counts.decided > 0, "found tickets are judged");
+    assert!(
+        report
+            .returns
+            .iter()
+            .any(|r| matches!(r.outcome, Outcome::Processed { .. })),
+        "{:?}",
+        report.outcome_counts()
+    );
+    assert_final_state_matches_the_plan(&sandbox);
+}
+
+async fn engine_with_fresh_store(
+    sandbox: &sandbox::Sandbox,
+) -> (returns_sync::SyncEngine, returns_sync::ManualClock) {
+    let clock = returns_sync::ManualClock::new(time::OffsetDateTime::now_utc());
+    let engine = engine_with(
+        sandbox,
+        settings(),
+        Arc::new(MemoryStore::new()),
+        clock.clone(),
+        EngineOptions::default(),
+    )
+    .await;
+    (engine, clock)
+}
