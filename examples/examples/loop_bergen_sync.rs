@@ -1,27 +1,36 @@
-//! The main demo: the full returns flow between Loop Returns and the Bergen
-//! warehouse (CloudX).
+//! The main demo: the returns flow between Loop Returns and the Bergen
+//! warehouse (CloudX), through the `returns-sync` engine.
 //!
 //! ```sh
-//! cargo run -p examples --example loop_bergen_sync
+//! cargo run --example loop_bergen_sync
 //! ```
 //!
 //! Without credentials it starts the built-in sandbox, seeded with returns
-//! whose parcels the simulated warehouse receives with mixed outcomes; with
-//! `LOOP_API_KEY`, `CLOUDX_BASE_URL` and `CLOUDX_CLIENT_SECRET` it runs
-//! against the real services (see the README). Run it again against the same
-//! state and it creates nothing new.
+//! whose parcels the simulated warehouse receives with mixed outcomes, and
+//! keeps the engine's state in an SQLite file in a temporary folder:
+//!
+//! 1. the engine pulls the returns and creates their ASNs;
+//! 2. the simulated warehouse receives the parcels;
+//! 3. the engine polls, decides, and processes or flags each return in Loop;
+//! 4. it runs once more and does nothing twice.
+//!
+//! With `LOOP_API_KEY`, `CLOUDX_BASE_URL` and `CLOUDX_CLIENT_SECRET` it makes
+//! one pass against the real services (see the README).
+
+use std::sync::Arc;
 
 use clap::Parser;
 use examples::connect::ReturnsServices;
-use examples::progress::Progress;
+use examples::report::{table, timeline};
+use examples::returns::{engine, receive_everything};
 use examples::settings::SettingsArgs;
-use examples::sync::{SyncOptions, run_sync};
 use returns_core::IntegrationSettings;
+use returns_sync::{EngineOptions, Outcome, SqliteStore, Store, SyncReport};
 use sandbox::SandboxConfig;
 use sandbox::scenario::ScenarioConfig;
 
-/// Pull open Loop returns, send them to Bergen as ASNs, and process or flag
-/// them once the warehouse has received them.
+/// Pull Loop returns, send them to Bergen as ASNs, and process or flag them
+/// once the warehouse has received them.
 #[derive(Debug, Parser)]
 struct Args {
     #[command(flatten)]
@@ -32,16 +41,9 @@ struct Args {
     /// Sandbox only: the seed of the scenario (same seed, same returns).
     #[arg(long, default_value_t = 42)]
     seed: u64,
-    /// Sandbox only: run the flow this many times, to show that a second
-    /// run creates nothing new.
-    #[arg(long, default_value_t = 2)]
-    runs: u32,
-    /// Polls of the warehouse before reporting what still waits.
-    #[arg(long)]
-    poll_rounds: Option<u32>,
-    /// Open returns created this many days back are considered.
+    /// Returns updated this many days back are pulled on the first run.
     #[arg(long, default_value_t = 60)]
-    lookback_days: u32,
+    lookback_days: u64,
 }
 
 /// The sandbox of the demo: seeded returns, and the vendors' rate limits
@@ -55,10 +57,16 @@ fn demo_sandbox(seed: u64, returns: usize) -> SandboxConfig {
     config
 }
 
+fn print_run(title: &str, report: &SyncReport) {
+    println!("\n{title}:\n{}", table(report));
+    for (id, step, error) in report.failures() {
+        println!("  failed: return {} at {step}: {error}", id.unwrap_or("-"));
+    }
+}
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
-    let progress = Progress::stderr();
     let (returns, seed) = (args.returns, args.seed);
     let services = ReturnsServices::from_env_or_sandbox(|| demo_sandbox(seed, returns)).await?;
     let defaults = IntegrationSettings::new("BERGEN-NJ-01")
@@ -67,16 +75,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let settings = args
         .settings
         .resolve(defaults, services.warehouse_code.clone())?;
-    let on_sandbox = services.sandbox.is_some();
-    let options = SyncOptions {
-        lookback_days: args.lookback_days,
-        poll_rounds: args.poll_rounds.unwrap_or(if on_sandbox { 12 } else { 1 }),
-        ..SyncOptions::default()
-    };
+    let folder = tempfile::tempdir()?;
+    let path = folder.path().join("returns-sync.db");
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&path).await?);
+    let options = EngineOptions::default().with_lookback(std::time::Duration::from_secs(
+        args.lookback_days.max(1) * 24 * 60 * 60,
+    ));
 
     println!("Loop → Bergen returns sync against {}", services.describe());
     println!(
-        "warehouse {}, items by {}, {} mode, auto-process {}, excluded channels: {}\n",
+        "warehouse {}, items by {}, {} mode, auto-process {}, excluded channels: {}",
         settings.warehouse_code,
         settings.product_identification,
         if settings.test_mode { "test" } else { "live" },
@@ -87,24 +95,48 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             settings.excluded_sales_channels.join(", ")
         },
     );
-    let runs = if on_sandbox { args.runs.max(1) } else { 1 };
-    for run in 1..=runs {
-        let report = run_sync(&services, &settings, &options, &progress).await?;
-        println!("\nRun {run}:\n{}", report.table());
-        for result in report
-            .results
+    println!("engine state: {}", path.display());
+    let engine = engine(&services, settings, store.clone(), options).await?;
+
+    if services.sandbox.is_none() {
+        print_run("One pass", &engine.reconcile_once().await);
+        return Ok(());
+    }
+    let first = engine.reconcile_once().await;
+    print_run("Run 1 — returns pulled, ASNs created", &first);
+    let steps = receive_everything(&services);
+    println!("\nThe simulated warehouse worked {steps} steps: parcels received.");
+    let second = engine.reconcile_once().await;
+    print_run(
+        "Run 2 — tickets polled, receipts decided, Loop updated",
+        &second,
+    );
+    let third = engine.reconcile_once().await;
+    print_run("Run 3 — nothing left to do, nothing done twice", &third);
+
+    // Two sample timelines: one processed, one flagged.
+    let samples = [
+        second
+            .returns
             .iter()
-            .filter(|r| r.outcome.kind() == "failed (retried next run)")
-        {
-            println!(
-                "  failed: return {} — {:?}",
-                result.return_id, result.outcome
-            );
-        }
+            .find(|r| matches!(r.outcome, Outcome::Processed { .. })),
+        second
+            .returns
+            .iter()
+            .find(|r| matches!(r.outcome, Outcome::Flagged { .. })),
+    ];
+    for sample in samples.into_iter().flatten() {
+        println!(
+            "\nTimeline of return {} ({}), {}:",
+            sample.return_id,
+            sample.order_name,
+            sample.outcome.kind()
+        );
+        print!("{}", timeline(&store.timeline(&sample.return_id).await?));
     }
     if let Some(sandbox) = services.sandbox {
         println!(
-            "CloudX received {} ticket creations in all; the second run found every ticket already there.",
+            "\nCloudX received {} ticket creations in all; runs 2 and 3 created none.",
             sandbox.cloudx().create_count()
         );
         sandbox.shutdown().await?;

@@ -10,17 +10,21 @@
 //! real services. Tickets are keyed by a reference derived from the return
 //! and shipment, so running it again finds the same tickets.
 
+use std::sync::Arc;
+
 use clap::Parser;
+use cloudx_client::TicketId;
+use cloudx_client::prelude::*;
 use examples::connect::ReturnsServices;
-use examples::progress::Progress;
-use examples::report::render;
+use examples::report::table;
+use examples::returns::engine;
 use examples::settings::SettingsArgs;
-use examples::sync::{SyncOptions, send_to_warehouse};
 use returns_core::IntegrationSettings;
+use returns_sync::{EngineOptions, MemoryStore, Outcome};
 use sandbox::SandboxConfig;
 use sandbox::scenario::ScenarioConfig;
 
-/// Send open Loop returns to Bergen as receiving tickets.
+/// Send Loop returns to Bergen as receiving tickets.
 #[derive(Debug, Parser)]
 struct Args {
     #[command(flatten)]
@@ -31,9 +35,9 @@ struct Args {
     /// Sandbox only: the seed of the scenario.
     #[arg(long, default_value_t = 42)]
     seed: u64,
-    /// Open returns created this many days back are considered.
+    /// Returns updated this many days back are pulled.
     #[arg(long, default_value_t = 60)]
-    lookback_days: u32,
+    lookback_days: u64,
 }
 
 #[tokio::main]
@@ -49,54 +53,49 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let settings = args
         .settings
         .resolve(defaults, services.warehouse_code.clone())?;
-    let options = SyncOptions {
-        lookback_days: args.lookback_days,
-        ..SyncOptions::default()
-    };
+    let options = EngineOptions::default().with_lookback(std::time::Duration::from_secs(
+        args.lookback_days.max(1) * 24 * 60 * 60,
+    ));
     println!("Returns → CloudX against {}", services.describe());
-    let (report, tickets) =
-        send_to_warehouse(&services, &settings, &options, &Progress::stderr()).await?;
+    // One pass sends every new return to the warehouse; no receipt is judged
+    // in the pass that created its ASN.
+    let engine = engine(&services, settings, Arc::new(MemoryStore::new()), options).await?;
+    let report = engine.reconcile_once().await;
 
     println!();
-    for ticket in &tickets {
-        let lines: Vec<String> = ticket
-            .lines
-            .iter()
-            .map(|line| {
-                let item = line
-                    .sku
-                    .as_ref()
-                    .map(ToString::to_string)
-                    .or_else(|| line.upc.as_ref().map(ToString::to_string));
-                format!("{}×{}", item.unwrap_or_default(), line.expected_quantity)
-            })
-            .collect();
-        println!(
-            "{id:<14} {kind:<6} {status:<18} ref {reference:<24} rma {rma:<10} {lines}",
-            id = ticket.id.to_string(),
-            kind = format!("{:?}", ticket.kind),
-            status = ticket.status.to_string(),
-            reference = ticket.reference_number.to_string(),
-            rma = ticket.rma_number.clone().unwrap_or_default(),
-            lines = lines.join(", "),
-        );
+    for r in &report.returns {
+        let Outcome::AtWarehouse { tickets } = &r.outcome else {
+            continue;
+        };
+        for id in tickets {
+            let ticket = services
+                .cloudx
+                .get_ticket(&TicketId::new(id.as_str()))
+                .await?;
+            let lines: Vec<String> = ticket
+                .lines
+                .iter()
+                .map(|line| {
+                    let item = line
+                        .sku
+                        .as_ref()
+                        .map(ToString::to_string)
+                        .or_else(|| line.upc.as_ref().map(ToString::to_string));
+                    format!("{}×{}", item.unwrap_or_default(), line.expected_quantity)
+                })
+                .collect();
+            println!(
+                "{id:<14} {kind:<6} {status:<18} ref {reference:<26} rma {rma:<10} {lines}",
+                id = ticket.id.to_string(),
+                kind = ticket.kind.to_string(),
+                status = ticket.status.to_string(),
+                reference = ticket.reference_number.to_string(),
+                rma = ticket.rma_number.clone().unwrap_or_default(),
+                lines = lines.join(", "),
+            );
+        }
     }
-    let rows: Vec<(String, String)> = report
-        .counts()
-        .into_iter()
-        .map(|(kind, n)| (kind.to_owned(), n.to_string()))
-        .chain([
-            (
-                "receiving tickets created".to_owned(),
-                report.tickets_created.to_string(),
-            ),
-            (
-                "receiving tickets already there".to_owned(),
-                report.tickets_existing.to_string(),
-            ),
-        ])
-        .collect();
-    println!("\n{}", render(&[("returns", "count")], &rows));
+    println!("\n{}", table(&report));
     if let Some(sandbox) = services.sandbox {
         sandbox.shutdown().await?;
     }

@@ -4,9 +4,9 @@
 //! The flows live here as library functions so the examples (thin `main`s
 //! under `examples/`) and the end-to-end tests run exactly the same code:
 //!
-//! - [`sync`]: Loop returns → CloudX receiving tickets → receipt criteria →
-//!   process or flag in Loop (the `loop_bergen_sync` example), and the
-//!   one-way returns → tickets flow (`returns_to_cloudx`);
+//! - [`returns`]: the returns flow through the `returns-sync` engine (the
+//!   `loop_bergen_sync`, `returns_to_cloudx` and `returns_sync_service`
+//!   examples); no flow logic lives here;
 //! - [`orders`]: orders through CartRover to shipped and confirmed, and
 //!   inventory (`cartrover_orders`);
 //! - [`connect`]: the sandbox by default, the real services when their
@@ -17,5 +17,5 @@ pub mod connect;
 pub mod orders;
 pub mod progress;
 pub mod report;
+pub mod returns;
 pub mod settings;
-pub mod sync;

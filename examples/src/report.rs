@@ -1,191 +1,61 @@
-//! What a sync run did, per return and in total, as a table for people.
+//! Tables for people: a `returns-sync` run report as the demo prints it, a
+//! return's timeline, and a plain two-column table.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::time::Duration;
 
-/// What happened to one return in a run.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ReturnOutcome {
-    /// Processed in Loop (after removing `removed_lines` missing lines).
-    Processed {
-        /// Lines removed first (partial receipt), 0 for a full process.
-        removed_lines: usize,
-    },
-    /// Its tickets are at the warehouse (one-way flow: nothing decided).
-    Sent,
-    /// Meets the criteria, but auto-process is off: left for a person.
-    ReadyToProcess,
-    /// Flagged in Loop with a note.
-    Flagged {
-        /// Every reason, as the note summarises them.
-        reasons: Vec<String>,
-        /// The note written on the return.
-        note: String,
-    },
-    /// Not decidable yet (tickets not received, shortage grace period).
-    Waiting(String),
-    /// From an excluded sales channel: no ASN.
-    SkippedChannel {
-        /// The return's channel.
-        channel: String,
-    },
-    /// Holds items the warehouse item master does not know: no ASN.
-    ItemsMissing(Vec<String>),
-    /// The return cannot be mapped to an ASN (missing SKU or barcode, …).
-    Unmappable(String),
-    /// A call failed; the next run picks the return up again.
-    Failed {
-        /// The step that failed.
-        step: &'static str,
-        /// The error, one line.
-        error: String,
-    },
-}
+use returns_sync::{JournalEntry, Outcome, SyncReport};
 
-impl ReturnOutcome {
-    /// The summary row this outcome counts in.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Self::Processed { .. } => "processed",
-            Self::Sent => "sent to the warehouse",
-            Self::ReadyToProcess => "ready to process (auto-process off)",
-            Self::Flagged { .. } => "flagged",
-            Self::Waiting(_) => "waiting",
-            Self::SkippedChannel { .. } => "skipped: excluded channel",
-            Self::ItemsMissing(_) => "not sent: items missing in CloudX",
-            Self::Unmappable(_) => "not sent: cannot map to an ASN",
-            Self::Failed { .. } => "failed (retried next run)",
+/// The summary table of a run: one row per outcome with the reasons behind
+/// flags, waits, skips and failures, then what the run did at each step.
+pub fn table(report: &SyncReport) -> String {
+    let mut rows: Vec<(String, String)> = Vec::new();
+    for (kind, count) in report.outcome_counts() {
+        rows.push((kind.to_owned(), count.to_string()));
+        for (detail, n) in details(report, kind) {
+            rows.push((format!("  {detail}"), n.to_string()));
         }
     }
+    let counts = &report.counts;
+    let steps = [
+        ("returns pulled from Loop", counts.pulled),
+        ("receiving tickets created", counts.tickets_created),
+        ("receiving tickets already there", counts.tickets_found),
+        ("tickets polled", counts.tickets_polled),
+        ("returns decided", counts.decided),
+        ("notes written in Loop", counts.notes_written),
+    ];
+    rows.extend(steps.map(|(label, n)| (label.to_owned(), n.to_string())));
+    for failure in &report.run_failures {
+        rows.push((format!("run failed at: {}", failure.step), "1".to_owned()));
+    }
+    let elapsed = report.finished_at - report.started_at;
+    rows.push((
+        "time taken".to_owned(),
+        format!("{:.2} s", elapsed.as_seconds_f64()),
+    ));
+    render(&[("outcome", "returns")], &rows)
 }
 
-/// One return's result.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReturnResult {
-    /// Loop return id.
-    pub return_id: String,
-    /// Order name, e.g. `#10452`.
-    pub order_name: String,
-    /// Receiving tickets of the return.
-    pub tickets: Vec<String>,
-    /// What happened.
-    pub outcome: ReturnOutcome,
-}
-
-impl ReturnResult {
-    pub(crate) fn settled(id: &impl ToString, order_name: &str, outcome: ReturnOutcome) -> Self {
-        Self {
-            return_id: id.to_string(),
-            order_name: order_name.to_owned(),
-            tickets: Vec::new(),
-            outcome,
+/// The most frequent reasons within one outcome kind.
+fn details(report: &SyncReport, kind: &str) -> Vec<(String, usize)> {
+    let mut details: BTreeMap<String, usize> = BTreeMap::new();
+    for r in report.returns.iter().filter(|r| r.outcome.kind() == kind) {
+        let keys: Vec<String> = match &r.outcome {
+            Outcome::Flagged { reasons } => reasons.iter().map(|r| reason_kind(r)).collect(),
+            Outcome::Waiting { reason } => vec![reason_kind(reason)],
+            Outcome::SkippedChannel { channel } => vec![format!("channel {channel}")],
+            Outcome::Failed { step, .. } => vec![format!("at step: {step}")],
+            _ => Vec::new(),
+        };
+        for key in keys {
+            *details.entry(key).or_default() += 1;
         }
     }
-}
-
-/// The result of one sync run.
-#[derive(Debug, Clone, Default)]
-pub struct SyncReport {
-    /// Open returns listed from Loop.
-    pub returns_seen: usize,
-    /// Receiving tickets created by this run.
-    pub tickets_created: usize,
-    /// Tickets that already existed (an earlier run created them).
-    pub tickets_existing: usize,
-    /// Tickets found by reference after an interrupted create: most likely
-    /// created by this run, possibly earlier.
-    pub tickets_recovered: usize,
-    /// Every return seen, with its outcome.
-    pub results: Vec<ReturnResult>,
-    /// Wall time of the run.
-    pub elapsed: Duration,
-}
-
-impl SyncReport {
-    /// How many returns ended with each outcome kind.
-    pub fn counts(&self) -> BTreeMap<&'static str, usize> {
-        let mut counts = BTreeMap::new();
-        for result in &self.results {
-            *counts.entry(result.outcome.kind()).or_default() += 1;
-        }
-        counts
-    }
-
-    /// How many returns ended with `kind` (see [`ReturnOutcome::kind`]).
-    pub fn count(&self, kind: &str) -> usize {
-        self.results
-            .iter()
-            .filter(|r| r.outcome.kind() == kind)
-            .count()
-    }
-
-    /// The result of one return.
-    pub fn result(&self, return_id: &str) -> Option<&ReturnResult> {
-        self.results.iter().find(|r| r.return_id == return_id)
-    }
-
-    /// Counts in one line, for progress output.
-    pub fn one_line(&self) -> String {
-        let counts: Vec<String> = self
-            .counts()
-            .iter()
-            .map(|(k, n)| format!("{n} {k}"))
-            .collect();
-        format!("{} returns: {}", self.returns_seen, counts.join(", "))
-    }
-
-    /// The summary table: one row per outcome with the reasons behind
-    /// flags, waits, skips and failures, then tickets and time.
-    pub fn table(&self) -> String {
-        let mut rows: Vec<(String, String)> = Vec::new();
-        for (kind, count) in self.counts() {
-            rows.push((kind.to_owned(), count.to_string()));
-            for (detail, n) in self.details(kind) {
-                rows.push((format!("  {detail}"), n.to_string()));
-            }
-        }
-        rows.push((
-            "receiving tickets created".to_owned(),
-            self.tickets_created.to_string(),
-        ));
-        rows.push((
-            "receiving tickets already there".to_owned(),
-            self.tickets_existing.to_string(),
-        ));
-        rows.push((
-            "open returns pulled from Loop".to_owned(),
-            self.returns_seen.to_string(),
-        ));
-        rows.push((
-            "time taken".to_owned(),
-            format!("{:.2} s", self.elapsed.as_secs_f64()),
-        ));
-        render(&[("outcome", "returns"), ("", "")], &rows)
-    }
-
-    /// The most frequent reasons within one outcome kind.
-    fn details(&self, kind: &str) -> Vec<(String, usize)> {
-        let mut details: BTreeMap<String, usize> = BTreeMap::new();
-        for result in self.results.iter().filter(|r| r.outcome.kind() == kind) {
-            let keys: Vec<String> = match &result.outcome {
-                ReturnOutcome::Flagged { reasons, .. } => {
-                    reasons.iter().map(|r| reason_kind(r)).collect()
-                }
-                ReturnOutcome::Waiting(reason) => vec![reason_kind(reason)],
-                ReturnOutcome::SkippedChannel { channel } => vec![format!("channel {channel}")],
-                ReturnOutcome::Failed { step, .. } => vec![format!("at step: {step}")],
-                _ => Vec::new(),
-            };
-            for key in keys {
-                *details.entry(key).or_default() += 1;
-            }
-        }
-        let mut details: Vec<_> = details.into_iter().collect();
-        details.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        details.truncate(6);
-        details
-    }
+    let mut details: Vec<_> = details.into_iter().collect();
+    details.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    details.truncate(6);
+    details
 }
 
 /// The kind of a reason, without the item and counts (`SKU A short:
@@ -207,6 +77,24 @@ fn reason_kind(reason: &str) -> String {
         }
     }
     reason.chars().take(48).collect()
+}
+
+/// A return's timeline from the engine's journal, one line per step.
+pub fn timeline(entries: &[JournalEntry]) -> String {
+    let mut out = String::new();
+    for entry in entries {
+        let at = entry.at.time();
+        let _ = writeln!(
+            out,
+            "  {:02}:{:02}:{:02}  {:<16} {}",
+            at.hour(),
+            at.minute(),
+            at.second(),
+            entry.step.as_str(),
+            entry.detail
+        );
+    }
+    out
 }
 
 /// Renders a two-column table with a header and a rule.
@@ -237,64 +125,23 @@ pub fn render(header: &[(&str, &str)], rows: &[(String, String)]) -> String {
 mod tests {
     use super::*;
 
-    fn result(id: &str, outcome: ReturnOutcome) -> ReturnResult {
-        ReturnResult::settled(&id, "#1", outcome)
+    #[test]
+    fn reasons_are_grouped_by_kind() {
+        assert_eq!(reason_kind("SKU A short: expected 2, received 1"), "short");
+        assert_eq!(reason_kind("SKU C damaged: 1 of 1"), "damaged");
+        assert_eq!(reason_kind("something new"), "something new");
     }
 
     #[test]
-    fn the_table_counts_outcomes_and_groups_reasons() {
-        let report = SyncReport {
-            returns_seen: 4,
-            tickets_created: 3,
-            tickets_existing: 1,
-            tickets_recovered: 0,
-            results: vec![
-                result("1", ReturnOutcome::Processed { removed_lines: 0 }),
-                result(
-                    "2",
-                    ReturnOutcome::Flagged {
-                        reasons: vec!["SKU A short: expected 2, received 1".into()],
-                        note: "n".into(),
-                    },
-                ),
-                result(
-                    "3",
-                    ReturnOutcome::Flagged {
-                        reasons: vec![
-                            "SKU B short: expected 1, received 0".into(),
-                            "SKU C damaged: 1 of 1".into(),
-                        ],
-                        note: "n".into(),
-                    },
-                ),
-                result(
-                    "4",
-                    ReturnOutcome::SkippedChannel {
-                        channel: "Amazon".into(),
-                    },
-                ),
-            ],
-            elapsed: Duration::from_millis(1500),
-        };
-        let table = report.table();
-        let line = |label: &str| {
-            table
-                .lines()
-                .find(|l| l.trim_start().starts_with(label))
-                .unwrap_or_else(|| panic!("no {label} row in\n{table}"))
-                .split_whitespace()
-                .last()
-                .unwrap()
-                .to_owned()
-        };
-        assert_eq!(line("processed"), "1");
-        assert_eq!(line("flagged"), "2");
-        assert_eq!(line("short"), "2");
-        assert_eq!(line("damaged"), "1");
-        assert_eq!(line("channel Amazon"), "1");
-        assert_eq!(line("receiving tickets created"), "3");
-        assert_eq!(line("time taken"), "s");
-        assert!(table.contains("1.50 s"), "{table}");
-        assert_eq!(report.count("flagged"), 2);
+    fn render_aligns_both_columns() {
+        let rows = vec![
+            ("processed".to_owned(), "55".to_owned()),
+            ("  short".to_owned(), "7".to_owned()),
+        ];
+        let table = render(&[("outcome", "returns")], &rows);
+        let lines: Vec<&str> = table.lines().collect();
+        assert_eq!(lines[0], "outcome    returns");
+        assert_eq!(lines[2], "processed       55");
+        assert_eq!(lines[3], "  short          7");
     }
 }

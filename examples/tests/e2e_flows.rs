@@ -1,12 +1,15 @@
 //! The one-way returns flow and the CartRover orders flow against the
 //! sandbox, asserting what ends up in the simulators.
 
+use std::sync::Arc;
+
 use cartrover_client::OrderStatus;
 use examples::connect::{OrderServices, ReturnsServices};
 use examples::orders::{OrdersOptions, run_orders};
 use examples::progress::Progress;
-use examples::sync::{SyncOptions, send_to_warehouse};
+use examples::returns::engine;
 use returns_core::{IntegrationSettings, ProductIdentification};
+use returns_sync::{EngineOptions, MemoryStore};
 use sandbox::scenario::{Expectation, ScenarioConfig};
 use sandbox::{Sandbox, SandboxConfig};
 
@@ -20,15 +23,21 @@ async fn returns_become_test_tickets_keyed_by_barcode_once() {
         .with_product_identification(ProductIdentification::Barcode)
         .with_test_mode(true)
         .with_excluded_sales_channels([" ebay "]);
-    let options = SyncOptions::default();
-
-    let (report, tickets) = send_to_warehouse(&services, &settings, &options, &Progress::quiet())
+    let store = Arc::new(MemoryStore::new());
+    let engine = engine(&services, settings, store, EngineOptions::default())
         .await
         .unwrap();
+
+    let report = engine.reconcile_once().await;
+    assert_eq!(
+        report.failures().count(),
+        0,
+        "{:?}",
+        report.failures().collect::<Vec<_>>()
+    );
     let sandbox = services.sandbox.as_ref().unwrap();
     let stored = sandbox.cloudx().tickets();
-    assert_eq!(tickets.len(), stored.len());
-    assert_eq!(report.tickets_created, stored.len());
+    assert_eq!(report.counts.tickets_created, stored.len());
     for ticket in &stored {
         assert_eq!(ticket["type"], "Test", "{ticket}");
         assert_eq!(ticket["warehouse_code"], "BERGEN-NJ-02");
@@ -70,11 +79,8 @@ async fn returns_become_test_tickets_keyed_by_barcode_once() {
         }
     }
 
-    let (again, _) = send_to_warehouse(&services, &settings, &options, &Progress::quiet())
-        .await
-        .unwrap();
-    assert_eq!(again.tickets_created, 0);
-    assert_eq!(again.tickets_existing, stored.len());
+    let again = engine.reconcile_once().await;
+    assert_eq!(again.counts.tickets_created, 0);
     assert_eq!(sandbox.cloudx().tickets().len(), stored.len());
 }
 
