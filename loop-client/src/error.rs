@@ -14,7 +14,7 @@ use crate::validation::InvalidInput;
 /// [`Error::is_transport`], [`Error::is_timeout`], [`Error::is_rate_limited`],
 /// [`Error::is_not_found`], [`Error::is_unauthorized`],
 /// [`Error::is_retryable`] and, for return actions,
-/// [`Error::is_already_closed`]; [`Error::status`] and [`Error::error_code`]
+/// [`Error::is_already_closed`]; [`Error::status`] and [`Error::code`]
 /// give the details. Nothing needs a match on `http_transport::Error`.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
