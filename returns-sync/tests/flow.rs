@@ -4,10 +4,8 @@
 
 mod common;
 
-use std::sync::Arc;
-
 use common::*;
-use returns_sync::{EngineOptions, MemoryStore, Outcome, SyncReport};
+use returns_sync::{Outcome, SyncReport};
 use sandbox::SandboxConfig;
 use sandbox::scenario::{Expectation, PlannedReceipt, ScenarioConfig};
 
@@ -156,7 +154,7 @@ async fn every_return_ends_as_planned_and_later_runs_change_nothing() {
 
     // The store is lost: a new engine over an empty store changes nothing
     // either — the vendors are the source of truth.
-    let (fresh, _clock) = engine_with_fresh_store(&sandbox).await;
+    let (fresh, _clock) = common::engine(&sandbox).await;
     let after_loss = fresh.reconcile_once().await;
     no_failures(&after_loss);
     assert_eq!(
@@ -187,7 +185,7 @@ async fn the_store_lost_between_creating_tickets_and_deciding_costs_nothing_twic
     let creates = sandbox.cloudx().create_count();
 
     receive_everything(&sandbox);
-    let (fresh, _clock) = engine_with_fresh_store(&sandbox).await;
+    let (fresh, _clock) = common::engine(&sandbox).await;
     let report = fresh.reconcile_once().await;
     no_failures(&report);
     assert_eq!(sandbox.cloudx().create_count(), creates);
@@ -205,19 +203,4 @@ async fn the_store_lost_between_creating_tickets_and_deciding_costs_nothing_twic
         report.outcome_counts()
     );
     assert_final_state_matches_the_plan(&sandbox);
-}
-
-async fn engine_with_fresh_store(
-    sandbox: &sandbox::Sandbox,
-) -> (returns_sync::SyncEngine, returns_sync::ManualClock) {
-    let clock = returns_sync::ManualClock::new(time::OffsetDateTime::now_utc());
-    let engine = engine_with(
-        sandbox,
-        settings(),
-        Arc::new(MemoryStore::new()),
-        clock.clone(),
-        EngineOptions::default(),
-    )
-    .await;
-    (engine, clock)
 }
