@@ -10,7 +10,7 @@ use futures::FutureExt;
 use futures::stream::BoxStream;
 
 use crate::error::Result;
-use crate::pagination::{items, pages};
+use crate::pagination::{DEFAULT_MAX_PAGES, items, pages};
 use crate::reply::Reply;
 use crate::types::{
     BatchCreateResult, Canceled, CartShipMethod, CreateOutcome, CustRef, InventoryItem, Merchant,
@@ -71,24 +71,43 @@ pub trait OrderApi: Send + Sync {
         self.update_order_status(cust_ref, &update).await
     }
 
+    /// The most pages one list stream ([`order_pages`](Self::order_pages),
+    /// [`orders`](Self::orders), and [`MerchantApi`]'s inventory streams)
+    /// reads before it stops with
+    /// [`Error::TooManyPages`](crate::Error::TooManyPages):
+    /// [`DEFAULT_MAX_PAGES`](crate::DEFAULT_MAX_PAGES) unless overridden; the
+    /// clients answer their [`max_pages`](crate::ClientBuilder::max_pages)
+    /// setting. 0 counts as 1.
+    fn max_pages(&self) -> usize {
+        DEFAULT_MAX_PAGES
+    }
+
     /// Every page of orders matching `query`, from `query`'s page on, each
     /// with its metadata ([`Reply::process_id`], [`Reply::hits_remaining`],
     /// [`Page::total_records`]). Ends after the first short page. An error is
     /// the stream's last item; a page repeating the previous one is
-    /// [`Error::Pagination`](crate::Error::Pagination).
+    /// [`Error::Pagination`](crate::Error::Pagination); a full page after
+    /// [`max_pages`](Self::max_pages) pages is
+    /// [`Error::TooManyPages`](crate::Error::TooManyPages).
     fn order_pages(&self, query: OrderListQuery) -> BoxStream<'_, Result<Reply<Page<Order>>>> {
-        pages("list_orders", query.page_request(), move |page| {
-            let query = OrderListQuery {
-                page,
-                ..query.clone()
-            };
-            async move { self.list_orders(&query).await }.boxed()
-        })
+        pages(
+            "list_orders",
+            query.page_request(),
+            self.max_pages(),
+            move |page| {
+                let query = OrderListQuery {
+                    page,
+                    ..query.clone()
+                };
+                async move { self.list_orders(&query).await }.boxed()
+            },
+        )
     }
 
     /// Every order matching `query`: the rows of [`order_pages`](Self::order_pages).
-    /// An error (including [`Error::Pagination`](crate::Error::Pagination))
-    /// is the stream's last item.
+    /// An error (including [`Error::Pagination`](crate::Error::Pagination)
+    /// and [`Error::TooManyPages`](crate::Error::TooManyPages)) is the
+    /// stream's last item.
     fn orders(&self, query: OrderListQuery) -> BoxStream<'_, Result<Order>> {
         items(self.order_pages(query))
     }
@@ -245,12 +264,14 @@ pub trait MerchantApi: OrderApi {
     /// The whole inventory as a stream of pages of `page.limit()` rows from
     /// `page.page()` on, each with its metadata, ending after the first short
     /// page. A page repeating the previous one is
-    /// [`Error::Pagination`](crate::Error::Pagination).
+    /// [`Error::Pagination`](crate::Error::Pagination); a full page after
+    /// [`max_pages`](OrderApi::max_pages) pages is
+    /// [`Error::TooManyPages`](crate::Error::TooManyPages).
     fn inventory_pages(
         &self,
         page: PageRequest,
     ) -> BoxStream<'_, Result<Reply<Page<InventoryItem>>>> {
-        pages("list_inventory", page, move |page| {
+        pages("list_inventory", page, self.max_pages(), move |page| {
             async move { self.list_inventory(page).await }.boxed()
         })
     }

@@ -77,6 +77,22 @@ pub enum Error {
         previous: u32,
     },
 
+    /// A stream read its maximum number of pages
+    /// ([`ClientBuilder::max_pages`](crate::ClientBuilder::max_pages),
+    /// default [`DEFAULT_MAX_PAGES`](crate::DEFAULT_MAX_PAGES)) and the last
+    /// page was still full: the list does not end, or is longer than the
+    /// limit allows. Yielded after the last page read, instead of reading on
+    /// until memory runs out. [`Error::is_pagination`] is true.
+    #[error(
+        "cartrover {operation}: more than {limit} pages; stopped reading (the list does not end, or max_pages is too low)"
+    )]
+    TooManyPages {
+        /// The list operation, e.g. `list_orders`.
+        operation: &'static str,
+        /// The page limit that was reached.
+        limit: usize,
+    },
+
     /// [`create_order`](crate::CartApi::create_order) failed in a way that
     /// may have created the order, and looking the order up failed too: it is
     /// unknown whether the order exists. Look it up later before creating it
@@ -246,7 +262,10 @@ impl Error {
             }
             Error::Http(e) => e.request_id(),
             Error::CreateOutcomeUnknown { create, .. } => create.process_id(),
-            Error::Validation(_) | Error::Config(_) | Error::Pagination { .. } => None,
+            Error::Validation(_)
+            | Error::Config(_)
+            | Error::Pagination { .. }
+            | Error::TooManyPages { .. } => None,
         }
     }
 
@@ -260,9 +279,10 @@ impl Error {
         }
     }
 
-    /// Whether a list stopped advancing ([`Error::Pagination`]).
+    /// Whether a list stopped advancing ([`Error::Pagination`]) or reached
+    /// its page limit ([`Error::TooManyPages`]).
     pub fn is_pagination(&self) -> bool {
-        matches!(self, Error::Pagination { .. })
+        matches!(self, Error::Pagination { .. } | Error::TooManyPages { .. })
     }
 
     /// The HTTP status of the answer, when there was one.
@@ -296,6 +316,13 @@ impl Error {
     /// Whether no usable answer arrived (connect failure, timeout, dropped connection).
     pub fn is_transport(&self) -> bool {
         matches!(self, Error::Http(e) if e.is_transport())
+    }
+
+    /// Whether the answer was larger than the client reads (see the
+    /// builder's `max_response_bytes`).
+    pub fn is_too_large(&self) -> bool {
+        self.as_http()
+            .is_some_and(http_transport::Error::is_too_large)
     }
 
     /// Whether a 2xx answer's body was not the expected JSON (not JSON, cut off, wrong shape); the error names the JSON path.

@@ -155,6 +155,7 @@ pub use client::{CartClient, ClientBuilder, DEFAULT_BASE_URL, MerchantClient, Wa
 pub use connection::{ApiLevel, ConnectionReport};
 pub use envelope::ErrorCode;
 pub use error::{ApiError, Error, Result};
+pub use pagination::DEFAULT_MAX_PAGES;
 pub use reply::{HITS_REMAINING_HEADER, PROCESS_ID_HEADER, Reply, TOTAL_RECORDS_HEADER};
 pub use types::*;
 pub use validate::{MissingFields, NAME_OR_COMPANY, validate_batch};

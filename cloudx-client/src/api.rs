@@ -14,6 +14,16 @@ use crate::model::{
 };
 use crate::poll::{PollReport, SeenTicket};
 
+/// Pages a ticket stream reads by default before it stops with
+/// [`Error::TooManyPages`].
+///
+/// Chosen to stop a search that never ends (a server naming a next page for
+/// ever) long before it exhausts memory, and to stay far above any real
+/// search: at [`TicketQuery::MAX_PER_PAGE`] (200) tickets a page that is
+/// 2 million tickets in one stream. Change it with
+/// [`CloudxClientBuilder::max_pages`](crate::CloudxClientBuilder::max_pages).
+pub const DEFAULT_MAX_PAGES: usize = 10_000;
+
 /// Everything this crate can do with CloudX.
 ///
 /// [`CloudxClient`](crate::CloudxClient) implements it over HTTP. Application
@@ -86,6 +96,15 @@ pub trait CloudxApi: Send + Sync {
         4
     }
 
+    /// The most pages one ticket stream reads before it stops with
+    /// [`Error::TooManyPages`]: [`DEFAULT_MAX_PAGES`] unless overridden;
+    /// [`CloudxClient`](crate::CloudxClient) answers its
+    /// [`max_pages`](crate::CloudxClientBuilder::max_pages) setting. 0 counts
+    /// as 1.
+    fn max_pages(&self) -> usize {
+        DEFAULT_MAX_PAGES
+    }
+
     /// Every page of tickets matching `query`, as a stream: the page numbers
     /// and request id of each answer stay reachable.
     ///
@@ -93,20 +112,25 @@ pub trait CloudxApi: Send + Sync {
     /// that does not move forward — an answer for another page than the one
     /// asked for, or a `next_page` not after the current one — is yielded as
     /// [`Error::Pagination`] where it is detected, never as a silent end;
-    /// the pages before it have been yielded. The first error ends the
-    /// stream.
+    /// the pages before it have been yielded. After
+    /// [`max_pages`](CloudxApi::max_pages) pages, a next page is
+    /// [`Error::TooManyPages`] instead of another request, so a search that
+    /// never ends cannot exhaust memory. The first error ends the stream.
     fn ticket_pages(&self, query: TicketQuery) -> BoxStream<'_, Result<TicketPage, Error>> {
         enum Next {
             Fetch(TicketQuery),
             Fail(Error),
         }
-        stream::try_unfold(Some(Next::Fetch(query)), move |next| async move {
+        let max_pages = self.max_pages().max(1);
+        let start = (Some(Next::Fetch(query)), 0_usize);
+        stream::try_unfold(start, move |(next, read)| async move {
             let query = match next {
                 None => return Ok(None),
                 Some(Next::Fail(error)) => return Err(error),
                 Some(Next::Fetch(query)) => query,
             };
             let page = self.list_tickets(&query).await?;
+            let read = read + 1;
             let asked = query.page.unwrap_or(1);
             if page.page != asked && !page.tickets.is_empty() {
                 // The server ignored the page asked for: these tickets were,
@@ -120,6 +144,12 @@ pub trait CloudxApi: Send + Sync {
             let following = match page.next_page {
                 _ if page.tickets.is_empty() => None,
                 None => None,
+                Some(next) if next > page.page && read >= max_pages => {
+                    Some(Next::Fail(Error::TooManyPages {
+                        operation: "list_tickets",
+                        limit: max_pages,
+                    }))
+                }
                 Some(next) if next > page.page => Some(Next::Fetch(query.page(next))),
                 Some(next) => Some(Next::Fail(Error::Pagination {
                     page: asked,
@@ -127,15 +157,15 @@ pub trait CloudxApi: Send + Sync {
                     next_page: next,
                 })),
             };
-            Ok(Some((page, following)))
+            Ok(Some((page, (following, read))))
         })
         .boxed()
     }
 
     /// Every ticket matching `query`, page after page, as a stream (the
     /// items of [`ticket_pages`](CloudxApi::ticket_pages), with the same
-    /// end and [`Error::Pagination`] rules). The first error ends the
-    /// stream.
+    /// end, [`Error::Pagination`] and [`Error::TooManyPages`] rules). The
+    /// first error ends the stream.
     fn tickets(&self, query: TicketQuery) -> BoxStream<'_, Result<ReceivingTicket, Error>> {
         self.ticket_pages(query)
             .map_ok(|page| stream::iter(page.tickets.into_iter().map(Ok)))
@@ -358,6 +388,11 @@ mod tests {
             ),
             "{items:?}"
         );
+    }
+
+    #[test]
+    fn a_test_double_reads_the_default_number_of_pages() {
+        assert_eq!(Fake::default().max_pages(), DEFAULT_MAX_PAGES);
     }
 
     #[tokio::test]

@@ -34,6 +34,7 @@ pub struct CloudxClient {
     pub(crate) identification: ProductIdentification,
     pub(crate) retry: RetryPolicy,
     pub(crate) concurrency: NonZeroUsize,
+    pub(crate) max_pages: usize,
 }
 
 impl CloudxClient {
@@ -223,10 +224,12 @@ pub struct CloudxClientBuilder {
     timeouts: Timeouts,
     retry: RetryPolicy,
     rate_limit: RateLimit,
+    max_response_bytes: usize,
     http: Option<reqwest::Client>,
     user_agent: String,
     identification: ProductIdentification,
     concurrency: NonZeroUsize,
+    max_pages: usize,
 }
 
 impl CloudxClientBuilder {
@@ -239,10 +242,12 @@ impl CloudxClientBuilder {
             timeouts: Timeouts::default(),
             retry: RetryPolicy::default(),
             rate_limit: RateLimit::per_second(DEFAULT_REQUESTS_PER_SECOND),
+            max_response_bytes: http_transport::DEFAULT_MAX_RESPONSE_BYTES,
             http: None,
             user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_owned(),
             identification: ProductIdentification::default(),
             concurrency: DEFAULT_CONCURRENCY,
+            max_pages: crate::api::DEFAULT_MAX_PAGES,
         }
     }
 }
@@ -275,6 +280,14 @@ impl CloudxClientBuilder {
     /// a create (default: 4 attempts, 120 s in all).
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
+        self
+    }
+
+    /// The largest response body the client reads (default 64 MiB,
+    /// [`http_transport::DEFAULT_MAX_RESPONSE_BYTES`]); a larger answer is
+    /// an error for which `is_too_large()` is true, and reading stops there.
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
         self
     }
 
@@ -313,6 +326,17 @@ impl CloudxClientBuilder {
         self
     }
 
+    /// The most pages one ticket stream ([`ticket_pages`](crate::CloudxApi::ticket_pages),
+    /// [`tickets`](crate::CloudxApi::tickets)) reads (default
+    /// [`DEFAULT_MAX_PAGES`](crate::DEFAULT_MAX_PAGES), 10,000; 0 counts as
+    /// 1). A stream that has read this many and is still given a next page
+    /// yields [`Error::TooManyPages`] instead of reading on, so a search that
+    /// never ends cannot exhaust memory.
+    pub fn max_pages(mut self, max_pages: usize) -> Self {
+        self.max_pages = max_pages.max(1);
+        self
+    }
+
     /// Builds the client.
     ///
     /// # Errors
@@ -332,6 +356,7 @@ impl CloudxClientBuilder {
             .timeouts(self.timeouts)
             .retry_policy(self.retry)
             .rate_limit(self.rate_limit)
+            .max_response_bytes(self.max_response_bytes)
             .user_agent(self.user_agent);
         if let Some(http) = self.http {
             transport = transport.http_client(http);
@@ -341,6 +366,7 @@ impl CloudxClientBuilder {
             identification: self.identification,
             retry: self.retry,
             concurrency: self.concurrency,
+            max_pages: self.max_pages,
         })
     }
 }

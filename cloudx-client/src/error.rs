@@ -122,6 +122,22 @@ pub enum Error {
         next_page: u32,
     },
 
+    /// A stream read its maximum number of pages
+    /// ([`CloudxClientBuilder::max_pages`](crate::CloudxClientBuilder::max_pages),
+    /// default [`DEFAULT_MAX_PAGES`](crate::DEFAULT_MAX_PAGES)) and the
+    /// answer still named a next page: the search does not end, or is longer
+    /// than the limit allows. Yielded after the last page read, instead of
+    /// reading on until memory runs out. [`Error::is_pagination`] is true.
+    #[error(
+        "cloudx {operation}: more than {limit} pages; stopped reading (the list does not end, or max_pages is too low)"
+    )]
+    TooManyPages {
+        /// The list operation, `list_tickets`.
+        operation: &'static str,
+        /// The page limit that was reached.
+        limit: usize,
+    },
+
     /// Any other failure: the API said no, no answer arrived, or the answer
     /// did not decode. See [`http_transport::Error`].
     #[error(transparent)]
@@ -143,13 +159,17 @@ impl Error {
             | Self::DuplicateNotFound { source, .. }
             | Self::CreateOutcomeUnknown { create: source, .. }
             | Self::Http(source) => Some(source),
-            Self::Validation(_) | Self::Config(_) | Self::Pagination { .. } => None,
+            Self::Validation(_)
+            | Self::Config(_)
+            | Self::Pagination { .. }
+            | Self::TooManyPages { .. } => None,
         }
     }
 
-    /// Whether a ticket search stopped advancing ([`Error::Pagination`]).
+    /// Whether a ticket search stopped advancing ([`Error::Pagination`]) or
+    /// reached its page limit ([`Error::TooManyPages`]).
     pub fn is_pagination(&self) -> bool {
-        matches!(self, Self::Pagination { .. })
+        matches!(self, Self::Pagination { .. } | Self::TooManyPages { .. })
     }
 
     /// The HTTP status of CloudX's answer, when there was one.
@@ -198,6 +218,13 @@ impl Error {
     pub fn is_transport(&self) -> bool {
         self.as_http()
             .is_some_and(http_transport::Error::is_transport)
+    }
+
+    /// Whether the answer was larger than the client reads (see the
+    /// builder's `max_response_bytes`).
+    pub fn is_too_large(&self) -> bool {
+        self.as_http()
+            .is_some_and(http_transport::Error::is_too_large)
     }
 
     /// Whether a success answer's body was not the expected JSON (see [`HttpError::Decode`](http_transport::Error::Decode) for the path).

@@ -144,7 +144,7 @@ mod refusal;
 mod validate;
 mod wire;
 
-pub use api::CloudxApi;
+pub use api::{CloudxApi, DEFAULT_MAX_PAGES};
 pub use cancel::CancelOutcome;
 pub use client::{CloudxClient, CloudxClientBuilder, ConnectionReport};
 pub use create::CreateOutcome;

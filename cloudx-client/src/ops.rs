@@ -89,4 +89,8 @@ impl CloudxApi for CloudxClient {
     fn batch_concurrency(&self) -> usize {
         self.concurrency.get()
     }
+
+    fn max_pages(&self) -> usize {
+        self.max_pages
+    }
 }

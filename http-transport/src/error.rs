@@ -36,6 +36,21 @@ pub enum Error {
     /// serialize); nothing was sent.
     #[error("invalid request: {0}")]
     InvalidRequest(String),
+    /// The answer's body was larger than the transport reads
+    /// ([`TransportBuilder::max_response_bytes`](crate::TransportBuilder::max_response_bytes));
+    /// reading stopped at the limit. Not retried: the same call would send
+    /// the same body.
+    #[error(
+        "{vendor} {operation}: the answer is larger than {limit} bytes, the most this client reads"
+    )]
+    ResponseTooLarge {
+        /// Vendor name.
+        vendor: &'static str,
+        /// Operation name.
+        operation: &'static str,
+        /// The limit in force, in bytes.
+        limit: usize,
+    },
 }
 
 impl Error {
@@ -44,7 +59,7 @@ impl Error {
         match self {
             Error::Api(e) => e.status,
             Error::Decode(e) => Some(e.status),
-            Error::Transport(_) | Error::InvalidRequest(_) => None,
+            Error::Transport(_) | Error::InvalidRequest(_) | Error::ResponseTooLarge { .. } => None,
         }
     }
 
@@ -54,7 +69,7 @@ impl Error {
         match self {
             Error::Api(e) => e.retry != RetryClass::Fatal,
             Error::Transport(_) => true,
-            Error::Decode(_) | Error::InvalidRequest(_) => false,
+            Error::Decode(_) | Error::InvalidRequest(_) | Error::ResponseTooLarge { .. } => false,
         }
     }
 
@@ -85,6 +100,12 @@ impl Error {
         matches!(self, Error::Decode(_))
     }
 
+    /// Whether the answer was larger than the client reads
+    /// ([`Error::ResponseTooLarge`]).
+    pub fn is_too_large(&self) -> bool {
+        matches!(self, Error::ResponseTooLarge { .. })
+    }
+
     /// Whether no usable answer arrived (connect failure, timeout, dropped
     /// connection); see [`TransportError::was_sent`].
     pub fn is_transport(&self) -> bool {
@@ -102,7 +123,7 @@ impl Error {
         match self {
             Error::Api(e) => e.request_id.as_deref(),
             Error::Decode(e) => e.request_id.as_deref(),
-            Error::Transport(_) | Error::InvalidRequest(_) => None,
+            Error::Transport(_) | Error::InvalidRequest(_) | Error::ResponseTooLarge { .. } => None,
         }
     }
 

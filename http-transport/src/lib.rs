@@ -68,7 +68,9 @@ pub use error::{
 pub use rate_limit::RateLimit;
 pub use request::Request;
 pub use retry::RetryPolicy;
-pub use transport::{Response, Timeouts, Transport, TransportBuilder, VendorProfile};
+pub use transport::{
+    DEFAULT_MAX_RESPONSE_BYTES, Response, Timeouts, Transport, TransportBuilder, VendorProfile,
+};
 
 /// `bytes::Bytes`, the raw body type of [`Transport::execute_bytes`].
 pub use bytes::Bytes;

@@ -160,9 +160,24 @@ pub struct TransportBuilder {
     http: Option<reqwest::Client>,
     user_agent: String,
     classifier: Arc<dyn Classifier>,
+    max_response_bytes: usize,
 }
 
+/// The largest response body a transport reads by default: 64 MiB, far
+/// above any page the vendors send (a Loop page of 250 detailed returns is
+/// a few MiB), far below what would exhaust a service's memory.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
+
 impl TransportBuilder {
+    /// Sets the largest response body read (default
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`]). A larger answer — announced by
+    /// `Content-Length` or found while reading — is
+    /// [`Error::ResponseTooLarge`], and reading stops there.
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
     /// Sets and validates the base URL (see [`BaseUrl`]).
     ///
     /// # Errors
@@ -264,6 +279,7 @@ impl TransportBuilder {
                 limiter: Limiter::new(self.rate_limit),
                 http,
                 classifier: self.classifier,
+                max_response_bytes: self.max_response_bytes,
             }),
         })
     }
@@ -321,6 +337,7 @@ struct Inner {
     limiter: Limiter,
     http: reqwest::Client,
     classifier: Arc<dyn Classifier>,
+    max_response_bytes: usize,
 }
 
 impl fmt::Debug for Transport {
@@ -357,6 +374,7 @@ impl Transport {
             http: None,
             user_agent: concat!("http-transport/", env!("CARGO_PKG_VERSION")).to_owned(),
             classifier: Arc::new(DefaultClassifier),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 
@@ -558,16 +576,45 @@ impl Transport {
                 TransportError::new(inner.vendor.name, request.operation, kind, attempt, error);
             Attempt::Failed(Outcome::Transport(kind), Error::Transport(Box::new(error)))
         };
-        let response = match builder.send().await {
+        let mut response = match builder.send().await {
             Ok(response) => response,
             Err(error) => return transport_failure(error),
         };
         let status = response.status();
         let headers = response.headers().clone();
-        let body = match response.bytes().await {
-            Ok(body) => body,
-            Err(error) => return transport_failure(error),
+        let too_large = || {
+            let error = Error::ResponseTooLarge {
+                vendor: inner.vendor.name,
+                operation: request.operation,
+                limit: inner.max_response_bytes,
+            };
+            Attempt::Failed(
+                Outcome::Answered {
+                    class: RetryClass::Fatal,
+                    retry_after: None,
+                },
+                error,
+            )
         };
+        let limit = inner.max_response_bytes;
+        if response
+            .content_length()
+            .is_some_and(|length| length > limit as u64)
+        {
+            return too_large();
+        }
+        // Read chunk by chunk, so a body larger than announced (or not
+        // announced) is cut at the limit instead of filling memory.
+        let mut body = bytes::BytesMut::new();
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) if body.len() + chunk.len() > limit => return too_large(),
+                Ok(Some(chunk)) => body.extend_from_slice(&chunk),
+                Ok(None) => break,
+                Err(error) => return transport_failure(error),
+            }
+        }
+        let body = body.freeze();
         if let Some(remaining) = inner
             .remaining_header
             .as_ref()

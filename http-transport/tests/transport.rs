@@ -591,3 +591,69 @@ async fn one_span_per_call_names_the_call_without_credentials() {
 
 static_assertions::assert_impl_all!(Transport: Send, Sync, Clone, std::fmt::Debug);
 static_assertions::assert_impl_all!(Error: Send, Sync, std::error::Error);
+
+#[tokio::test]
+async fn an_announced_body_over_the_limit_is_too_large_and_not_retried() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_string(format!(r#"{{"id": 1, "padding": "{}"}}"#, "x".repeat(4096))),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let error = builder(&server)
+        .max_response_bytes(1024)
+        .build()
+        .unwrap()
+        .execute::<Thing>(Request::get("/x"))
+        .await
+        .unwrap_err();
+    assert!(error.is_too_large(), "{error:?}");
+    assert!(!error.is_retryable());
+    assert!(error.to_string().contains("1024 bytes"), "{error}");
+}
+
+/// A vendor that never stops sending: the client stops at its limit
+/// instead of filling memory.
+#[tokio::test]
+async fn an_endless_unannounced_body_is_cut_at_the_limit() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let sent = Arc::new(Mutex::new(0usize));
+    let counter = sent.clone();
+    tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut request = [0u8; 4096];
+        let _ = socket.read(&mut request).await;
+        let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
+        socket.write_all(head.as_bytes()).await.unwrap();
+        let chunk = format!("{:x}\r\n{}\r\n", 64 * 1024, " ".repeat(64 * 1024));
+        // Bounded so the test ends by itself even if the client kept reading.
+        for _ in 0..(64 * 1024) {
+            if socket.write_all(chunk.as_bytes()).await.is_err() {
+                break;
+            }
+            *counter.lock().unwrap() += 64 * 1024;
+        }
+    });
+    let error = Transport::builder(VENDOR)
+        .base_url(&format!("http://{address}/api/v1"))
+        .unwrap()
+        .retry_policy(RetryPolicy::none())
+        .max_response_bytes(1024 * 1024)
+        .build()
+        .unwrap()
+        .execute::<Thing>(Request::get("/x"))
+        .await
+        .unwrap_err();
+    assert!(error.is_too_large(), "{error:?}");
+    let sent = *sent.lock().unwrap();
+    assert!(
+        sent < 64 * 1024 * 1024,
+        "the client kept reading: {sent} bytes sent"
+    );
+}

@@ -60,22 +60,36 @@ pub trait LoopApi: Send + Sync {
         Err(unsupported("list_returns_page"))
     }
 
+    /// The most pages one stream reads before it stops with
+    /// [`Error::TooManyPages`] (see [`pagination`](crate::pagination)):
+    /// [`DEFAULT_MAX_PAGES`](crate::DEFAULT_MAX_PAGES) unless overridden;
+    /// [`LoopClient`](crate::LoopClient) answers its
+    /// [`max_pages`](crate::LoopClientBuilder::max_pages) setting. 0 counts
+    /// as 1.
+    fn max_pages(&self) -> usize {
+        pagination::DEFAULT_MAX_PAGES
+    }
+
     /// Every page of `query`, following `nextPageUrl`, with each page's
     /// metadata (links, request id); a repeated cursor or page is an
-    /// [`Error::Pagination`] (see [`pagination`](crate::pagination)).
+    /// [`Error::Pagination`], more than [`max_pages`](Self::max_pages) pages
+    /// an [`Error::TooManyPages`] (see [`pagination`](crate::pagination)).
     fn returns_pages(&self, query: ListReturnsQuery) -> BoxStream<'_, Result<ReturnsPage, Error>> {
         pagination::pages_stream(self, query)
     }
 
     /// Every return of `query`, following `nextPageUrl`; a repeated cursor or
-    /// page is an [`Error::Pagination`] (see [`pagination`](crate::pagination)).
+    /// page is an [`Error::Pagination`], more than
+    /// [`max_pages`](Self::max_pages) pages an [`Error::TooManyPages`] (see
+    /// [`pagination`](crate::pagination)).
     fn returns_stream(&self, query: ListReturnsQuery) -> BoxStream<'_, Result<Return, Error>> {
         pagination::returns_stream(self, query)
     }
 
     /// Every return of a window of any length, across the requested states,
     /// each once (see [`ReturnWindowQuery`]); a repeated cursor or page in
-    /// any pass is an [`Error::Pagination`].
+    /// any pass is an [`Error::Pagination`], a pass of more than
+    /// [`max_pages`](Self::max_pages) pages an [`Error::TooManyPages`].
     fn returns_in_window(&self, query: ReturnWindowQuery) -> BoxStream<'_, Result<Return, Error>> {
         pagination::window_stream(self, query)
     }

@@ -56,6 +56,21 @@ pub enum Error {
         /// What is wrong, naming what repeated.
         reason: String,
     },
+    /// A stream read its maximum number of pages
+    /// ([`LoopClientBuilder::max_pages`](crate::LoopClientBuilder::max_pages),
+    /// default [`DEFAULT_MAX_PAGES`](crate::pagination::DEFAULT_MAX_PAGES))
+    /// and Loop still named a next page: the list does not end, or is longer
+    /// than the limit allows. Yielded after the last page read, instead of
+    /// reading on until memory runs out. [`Error::is_pagination`] is true.
+    #[error(
+        "loop {operation}: more than {limit} pages; stopped reading (the list does not end, or max_pages is too low)"
+    )]
+    TooManyPages {
+        /// The list operation, `list_returns`.
+        operation: &'static str,
+        /// The page limit that was reached.
+        limit: usize,
+    },
     /// Remove Line Items answered 403, which Loop documents as "return not
     /// found" (schema `RemoveReturnNotFound`), not as a permission problem.
     /// [`Error::is_not_found`] is true, [`Error::is_unauthorized`] false.
@@ -125,6 +140,13 @@ impl Error {
         }
     }
 
+    /// Whether the answer was larger than the client reads (see the
+    /// builder's `max_response_bytes`).
+    pub fn is_too_large(&self) -> bool {
+        self.as_http()
+            .is_some_and(http_transport::Error::is_too_large)
+    }
+
     /// Whether a 2xx answer's body was not what the call expects (not JSON, cut
     /// off, a field of the wrong type — the JSON path is in the message — or an
     /// action answer that is neither `"true"` nor an error object).
@@ -182,9 +204,10 @@ impl Error {
     }
 
     /// Whether pagination had to stop because a cursor or page repeated or a
-    /// next link carried no cursor ([`Error::Pagination`]).
+    /// next link carried no cursor ([`Error::Pagination`]), or because the
+    /// stream reached its page limit ([`Error::TooManyPages`]).
     pub fn is_pagination(&self) -> bool {
-        matches!(self, Error::Pagination { .. })
+        matches!(self, Error::Pagination { .. } | Error::TooManyPages { .. })
     }
 
     /// Loop's error code, from a rejection or an error status.

@@ -144,7 +144,7 @@ pub use models::returns::{
     Refund, Return, ReturnMethod,
 };
 pub use models::webhooks::{Webhook, WebhookSubscription};
-pub use pagination::ReturnsPage;
+pub use pagination::{DEFAULT_MAX_PAGES, ReturnsPage};
 pub use query::{
     ListReturnsQuery, MAX_PAGE_SIZE, MAX_WINDOW, ReturnLookup, ReturnWindowQuery, split_window,
 };

@@ -16,6 +16,14 @@
 //! after it), the stream yields [`Error::Pagination`] naming what repeated, at
 //! the point it is detected, and ends.
 //!
+//! **A list that never ends is stopped.** A stream reads at most
+//! [`LoopApi::max_pages`] pages (default [`DEFAULT_MAX_PAGES`], set with
+//! [`LoopClientBuilder::max_pages`](crate::LoopClientBuilder::max_pages)).
+//! When it has read that many and Loop still names a next page, it yields
+//! [`Error::TooManyPages`] after the last page read, and ends; it never ends
+//! `Ok` with returns left unread. [`LoopApi::returns_in_window`] applies the
+//! limit to each of its requests (one per 120-day window and state).
+//!
 //! **Page metadata.** [`LoopApi::returns_pages`] streams whole
 //! [`ReturnsPage`]s (with the request id and the links) beside the item
 //! stream [`LoopApi::returns_stream`].
@@ -33,6 +41,18 @@ use crate::error::Error;
 use crate::ids::ReturnId;
 use crate::models::returns::Return;
 use crate::query::{ListReturnsQuery, ReturnWindowQuery};
+
+/// Pages a stream reads by default before it stops with
+/// [`Error::TooManyPages`].
+///
+/// Chosen to stop a list that never ends (a server bug handing out new
+/// cursors forever) long before it exhausts memory, and to stay far above any
+/// real list: at 250 returns a page that is 2.5 million returns in one
+/// stream (7.5 million at Loop's largest page, [`MAX_PAGE_SIZE`](crate::MAX_PAGE_SIZE)),
+/// and [`returns_in_window`](LoopApi::returns_in_window) applies it to each
+/// 120-day window and state separately. Change it with
+/// [`LoopClientBuilder::max_pages`](crate::LoopClientBuilder::max_pages).
+pub const DEFAULT_MAX_PAGES: usize = 10_000;
 
 /// One page of the Detailed Returns List.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -157,6 +177,9 @@ pub(crate) fn pages_stream<'a, A: LoopApi + ?Sized>(
         done: bool,
         // A bad next link is reported after the page that carried it.
         pending_error: Option<Error>,
+        // Pages read so far, and the most this stream reads.
+        pages_read: usize,
+        max_pages: usize,
     }
     let mut seen_cursors = HashSet::new();
     if let Some(cursor) = query.current_cursor() {
@@ -169,6 +192,8 @@ pub(crate) fn pages_stream<'a, A: LoopApi + ?Sized>(
         last_url: None,
         done: false,
         pending_error: None,
+        pages_read: 0,
+        max_pages: api.max_pages().max(1),
     };
     stream::try_unfold(start, move |mut state| async move {
         if let Some(error) = state.pending_error.take() {
@@ -178,6 +203,7 @@ pub(crate) fn pages_stream<'a, A: LoopApi + ?Sized>(
             return Ok(None);
         }
         let page = api.list_returns_page(&state.query).await?;
+        state.pages_read += 1;
         if !page.returns.is_empty() && !state.seen_pages.insert(fingerprint(&page.returns)) {
             return Err(Error::Pagination {
                 url: state.last_url.take().unwrap_or_default(),
@@ -204,6 +230,18 @@ pub(crate) fn pages_stream<'a, A: LoopApi + ?Sized>(
                 state.pending_error = Some(Error::Pagination {
                     url: page.next_page_url.clone().unwrap_or_default(),
                     reason: format!("it repeats cursor {cursor:?}, already followed"),
+                });
+                state.done = true;
+            }
+            Ok(Some(_)) if state.pages_read >= state.max_pages => {
+                tracing::warn!(
+                    vendor = "loop",
+                    max_pages = state.max_pages,
+                    "the returns list names a next page after the page limit; stopping"
+                );
+                state.pending_error = Some(Error::TooManyPages {
+                    operation: "list_returns",
+                    limit: state.max_pages,
                 });
                 state.done = true;
             }
@@ -415,6 +453,63 @@ mod tests {
         assert_eq!(pages.len(), 2);
         assert_eq!(pages[0].next_cursor().unwrap().as_deref(), Some("a"));
         assert_eq!(pages[1].returns[0].id, ReturnId::new("2"));
+    }
+
+    /// Answers page `n` with return `n` and a link to page `n + 1`, for ever,
+    /// and reads at most `limit` pages a stream.
+    struct Endless {
+        limit: usize,
+    }
+
+    #[async_trait::async_trait]
+    impl LoopApi for Endless {
+        async fn list_returns_page(&self, query: &ListReturnsQuery) -> Result<ReturnsPage, Error> {
+            let n: usize = query.current_cursor().map_or(0, |c| c.parse().unwrap());
+            Ok(ReturnsPage::new(
+                vec![ret(&n.to_string())],
+                next(&(n + 1).to_string()),
+            ))
+        }
+
+        fn max_pages(&self) -> usize {
+            self.limit
+        }
+    }
+
+    #[tokio::test]
+    async fn an_endless_list_stops_after_the_api_s_max_pages() {
+        let api = Endless { limit: 2 };
+        let results: Vec<Result<Return, Error>> =
+            api.returns_stream(ListReturnsQuery::new()).collect().await;
+        assert_eq!(results.len(), 3, "{results:?}");
+        assert_eq!(results[0].as_ref().unwrap().id, ReturnId::new("0"));
+        assert_eq!(results[1].as_ref().unwrap().id, ReturnId::new("1"));
+        assert!(
+            matches!(
+                results[2],
+                Err(Error::TooManyPages {
+                    operation: "list_returns",
+                    limit: 2
+                })
+            ),
+            "{results:?}"
+        );
+
+        // A limit of 0 reads one page.
+        let api = Endless { limit: 0 };
+        let results: Vec<Result<Return, Error>> =
+            api.returns_stream(ListReturnsQuery::new()).collect().await;
+        assert_eq!(results.len(), 2, "{results:?}");
+        assert!(matches!(
+            results[1],
+            Err(Error::TooManyPages { limit: 1, .. })
+        ));
+    }
+
+    #[test]
+    fn a_test_double_reads_the_default_number_of_pages() {
+        let api = Pages::new(Vec::new());
+        assert_eq!(api.max_pages(), DEFAULT_MAX_PAGES);
     }
 
     #[tokio::test]

@@ -46,8 +46,10 @@ pub struct ClientBuilder<C> {
     timeouts: Timeouts,
     retry_policy: RetryPolicy,
     rate_limit: RateLimit,
+    max_response_bytes: usize,
     http_client: Option<reqwest::Client>,
     user_agent: String,
+    max_pages: usize,
     level: PhantomData<fn() -> C>,
 }
 
@@ -63,6 +65,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("rate_limit", &self.rate_limit)
             .field("http_client", &self.http_client.is_some())
             .field("user_agent", &self.user_agent)
+            .field("max_pages", &self.max_pages)
             .finish()
     }
 }
@@ -76,8 +79,10 @@ impl<C> ClientBuilder<C> {
             timeouts: Timeouts::default(),
             retry_policy: RetryPolicy::default(),
             rate_limit: RateLimit::bucket(BUCKET_SIZE, REFILL_EVERY),
+            max_response_bytes: http_transport::DEFAULT_MAX_RESPONSE_BYTES,
             http_client: None,
             user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_owned(),
+            max_pages: crate::pagination::DEFAULT_MAX_PAGES,
             level: PhantomData,
         }
     }
@@ -102,6 +107,14 @@ impl<C> ClientBuilder<C> {
         self
     }
 
+    /// The largest response body the client reads (default 64 MiB,
+    /// [`http_transport::DEFAULT_MAX_RESPONSE_BYTES`]); a larger answer is
+    /// an error for which `is_too_large()` is true, and reading stops there.
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
     /// Replaces the client-side bucket (e.g. [`RateLimit::Unlimited`] in
     /// tests). The bucket is shared by clones of the built client.
     pub fn rate_limit(mut self, limit: RateLimit) -> Self {
@@ -122,6 +135,22 @@ impl<C> ClientBuilder<C> {
         self
     }
 
+    /// The most pages one list stream ([`orders`](crate::OrderApi::orders),
+    /// [`order_pages`](crate::OrderApi::order_pages),
+    /// [`inventory_items`](crate::MerchantApi::inventory_items),
+    /// [`inventory_pages`](crate::MerchantApi::inventory_pages)) reads
+    /// (default [`DEFAULT_MAX_PAGES`](crate::DEFAULT_MAX_PAGES), 10,000; 0
+    /// counts as 1). A stream that has read this many and still got a full
+    /// page yields [`Error::TooManyPages`](crate::Error::TooManyPages)
+    /// instead of reading on, so a list that never ends cannot exhaust
+    /// memory. Clients made with
+    /// [`WarehouseClient::for_merchant`](crate::WarehouseClient::for_merchant)
+    /// keep the setting.
+    pub fn max_pages(mut self, max_pages: usize) -> Self {
+        self.max_pages = max_pages.max(1);
+        self
+    }
+
     fn core(self) -> Result<Core> {
         http_transport::require_credential("api_user", &self.api_user)?;
         http_transport::require_credential("api_key", self.api_key.expose_secret())?;
@@ -132,12 +161,13 @@ impl<C> ClientBuilder<C> {
             .timeouts(self.timeouts)
             .retry_policy(self.retry_policy)
             .rate_limit(self.rate_limit)
+            .max_response_bytes(self.max_response_bytes)
             .user_agent(self.user_agent)
             .classifier(Arc::new(CartRoverClassifier));
         if let Some(client) = self.http_client {
             builder = builder.http_client(client);
         }
-        Ok(Core::new(builder.build()?, retry_policy))
+        Ok(Core::new(builder.build()?, retry_policy).with_max_pages(self.max_pages))
     }
 }
 

@@ -160,6 +160,10 @@ impl OrderApi for CartClient {
         orders::list_orders(&self.core, CART_ORDERS, query).await
     }
 
+    fn max_pages(&self) -> usize {
+        self.core.max_pages()
+    }
+
     async fn update_order_status(
         &self,
         cust_ref: &CustRef,

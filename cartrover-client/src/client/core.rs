@@ -20,6 +20,8 @@ pub(crate) struct Core {
     transport: Transport,
     retry_policy: RetryPolicy,
     merchant_pk: Option<MerchantPk>,
+    /// The most pages one list stream reads.
+    max_pages: usize,
 }
 
 impl Core {
@@ -28,7 +30,19 @@ impl Core {
             transport,
             retry_policy,
             merchant_pk: None,
+            max_pages: crate::pagination::DEFAULT_MAX_PAGES,
         }
+    }
+
+    /// The same core, reading at most `max_pages` pages a list stream.
+    pub(crate) fn with_max_pages(mut self, max_pages: usize) -> Self {
+        self.max_pages = max_pages.max(1);
+        self
+    }
+
+    /// The most pages one list stream reads.
+    pub(crate) fn max_pages(&self) -> usize {
+        self.max_pages
     }
 
     /// The retry policy the client was built with.

@@ -89,6 +89,10 @@ impl OrderApi for MerchantClient {
         orders::list_orders(&self.core, MERCHANT_ORDERS, query).await
     }
 
+    fn max_pages(&self) -> usize {
+        self.core.max_pages()
+    }
+
     /// Posts to `/v1/merchant/orders/update/{cust_ref}` (E7m): **unverified
     /// against the live service** (spec §7.2).
     async fn update_order_status(

@@ -24,6 +24,10 @@ impl LoopApi for LoopClient {
         LoopClient::list_returns_page(self, query).await
     }
 
+    fn max_pages(&self) -> usize {
+        self.max_pages
+    }
+
     async fn get_return(
         &self,
         lookup: &ReturnLookup,

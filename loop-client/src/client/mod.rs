@@ -62,6 +62,7 @@ const PROFILE: VendorProfile = VendorProfile::new("loop").request_id_header("x-r
 pub struct LoopClient {
     transport: Transport,
     grading_batch_size: usize,
+    max_pages: usize,
 }
 
 /// Configures a [`LoopClient`]; start with [`LoopClient::builder`].
@@ -72,9 +73,11 @@ pub struct LoopClientBuilder {
     timeouts: Timeouts,
     retry_policy: RetryPolicy,
     rate_limit: RateLimit,
+    max_response_bytes: usize,
     http_client: Option<reqwest::Client>,
     user_agent: Option<String>,
     grading_batch_size: usize,
+    max_pages: usize,
 }
 
 impl fmt::Debug for LoopClientBuilder {
@@ -89,6 +92,7 @@ impl fmt::Debug for LoopClientBuilder {
             .field("http_client", &self.http_client.is_some())
             .field("user_agent", &self.user_agent)
             .field("grading_batch_size", &self.grading_batch_size)
+            .field("max_pages", &self.max_pages)
             .finish()
     }
 }
@@ -122,6 +126,14 @@ impl LoopClientBuilder {
         self
     }
 
+    /// The largest response body the client reads (default 64 MiB,
+    /// [`http_transport::DEFAULT_MAX_RESPONSE_BYTES`]); a larger answer is
+    /// an error for which `is_too_large()` is true, and reading stops there.
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
     /// Client-side rate limit (default: 300 per minute, Loop's limit per key).
     /// Clients sharing one key across processes should lower it.
     pub fn rate_limit(mut self, limit: RateLimit) -> Self {
@@ -148,6 +160,16 @@ impl LoopClientBuilder {
         self
     }
 
+    /// The most pages one returns stream reads (default
+    /// [`DEFAULT_MAX_PAGES`](crate::DEFAULT_MAX_PAGES), 10,000; 0 counts as
+    /// 1). A stream that has read this many and is still given a next page
+    /// yields [`Error::TooManyPages`] instead of reading on, so a list that
+    /// never ends cannot exhaust memory.
+    pub fn max_pages(mut self, max_pages: usize) -> Self {
+        self.max_pages = max_pages.max(1);
+        self
+    }
+
     /// Builds the client.
     ///
     /// # Errors
@@ -169,6 +191,7 @@ impl LoopClientBuilder {
             .timeouts(self.timeouts)
             .retry_policy(self.retry_policy)
             .rate_limit(self.rate_limit)
+            .max_response_bytes(self.max_response_bytes)
             .user_agent(user_agent)
             .classifier(Arc::new(LoopClassifier));
         if let Some(client) = self.http_client {
@@ -177,6 +200,7 @@ impl LoopClientBuilder {
         Ok(LoopClient {
             transport: transport.build()?,
             grading_batch_size: self.grading_batch_size,
+            max_pages: self.max_pages,
         })
     }
 }
@@ -222,9 +246,11 @@ impl LoopClient {
             timeouts: Timeouts::default(),
             retry_policy: RetryPolicy::default(),
             rate_limit: RateLimit::per_minute(DEFAULT_REQUESTS_PER_MINUTE),
+            max_response_bytes: http_transport::DEFAULT_MAX_RESPONSE_BYTES,
             http_client: None,
             user_agent: None,
             grading_batch_size: MAX_ITEMS_PER_CALL,
+            max_pages: crate::pagination::DEFAULT_MAX_PAGES,
         }
     }
 
