@@ -234,6 +234,48 @@ async fn rule1_channel_missing_from_return_data_is_looked_up_on_the_order() {
     assert_eq!(loop_state(&sandbox, &unknown), "open");
 }
 
+/// A return blocked on an unknown channel is tried again from the store on
+/// later runs, when the pull no longer brings it: it must still not be sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rule1_a_blocked_unknown_channel_stays_unsent_after_the_pull_moved_on() {
+    let sandbox = bare_sandbox(
+        SandboxConfig::default().without_loop_sales_channel_in_return_data(),
+        8,
+    )
+    .await;
+    let unknown = seed_return(&sandbox, 1201, None, &["CH-F"], 1, now());
+    let clock = ManualClock::new(OffsetDateTime::now_utc());
+    let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+    // No overlap: from the second run on, the pull starts after the
+    // return's last update and no longer brings it.
+    let options = EngineOptions::default().with_pull_overlap(std::time::Duration::ZERO);
+    let engine = engine_with(&sandbox, settings(), store.clone(), clock.clone(), options).await;
+    assert_eq!(
+        outcome(&engine.reconcile_once().await, &unknown),
+        &Outcome::ChannelUnknown
+    );
+
+    // Hours later: the return is out of the pull window, only the store
+    // remembers it.
+    for _ in 0..3 {
+        clock.advance(time::Duration::hours(2));
+        let report = engine.reconcile_once().await;
+        // Read again as a blocked return, not brought by the pull.
+        assert_eq!(report.counts.pulled, 1, "{report:#?}");
+        assert_eq!(outcome(&report, &unknown), &Outcome::ChannelUnknown);
+    }
+    assert_eq!(sandbox.cloudx().create_count(), 0, "sent on a later run");
+    assert!(notes_of(&sandbox, &unknown).is_empty());
+    let not_sent = store
+        .timeline(&unknown)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|e| e.step == returns_sync::Step::NotSent)
+        .count();
+    assert_eq!(not_sent, 1, "the journal says it once, not on every run");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rule1_channel_unknown_when_the_order_lookup_is_refused() {
     let mut config = SandboxConfig::default().without_loop_sales_channel_in_return_data();

@@ -370,7 +370,7 @@ impl SyncEngine {
             .await
             .map_err(|e| settled(&order_name, Outcome::failed(FailedStep::Store, e)))?;
         if let Err(outcome) = self.resolve_channel(&ret, &mut core).await {
-            return Err(self.block(&id, core, tracked, outcome).await);
+            return Err(self.block(&id, core, tracked, &history, outcome).await);
         }
         match plan_asns(&core, &inner.settings) {
             Ok(AsnPlan::Create(drafts)) => Ok(Some(Work::new(
@@ -385,16 +385,16 @@ impl SyncEngine {
                     channel: found.channel.clone(),
                 };
                 Err(self
-                    .finish_unsent(&id, core, tracked, ReturnStage::Skipped, outcome)
+                    .finish_unsent(&id, core, tracked, &history, ReturnStage::Skipped, outcome)
                     .await)
             }
             Ok(AsnPlan::Skip(other)) => {
                 let outcome = Outcome::failed(FailedStep::Convert, other);
-                Err(self.block(&id, core, tracked, outcome).await)
+                Err(self.block(&id, core, tracked, &history, outcome).await)
             }
             Err(e) => {
                 let outcome = Outcome::failed(FailedStep::Convert, e);
-                Err(self.block(&id, core, tracked, outcome).await)
+                Err(self.block(&id, core, tracked, &history, outcome).await)
             }
         }
     }
@@ -452,9 +452,10 @@ impl SyncEngine {
         id: &str,
         core: returns_core::Return,
         tracked: Option<crate::store::TrackedReturn>,
+        history: &[JournalEntry],
         outcome: Outcome,
     ) -> ReturnReport {
-        self.finish_unsent(id, core, tracked, ReturnStage::Blocked, outcome)
+        self.finish_unsent(id, core, tracked, history, ReturnStage::Blocked, outcome)
             .await
     }
 
@@ -463,6 +464,7 @@ impl SyncEngine {
         id: &str,
         core: returns_core::Return,
         tracked: Option<crate::store::TrackedReturn>,
+        history: &[JournalEntry],
         stage: ReturnStage,
         outcome: Outcome,
     ) -> ReturnReport {
@@ -477,10 +479,20 @@ impl SyncEngine {
             tickets: tracked.map(|t| t.tickets).unwrap_or_default(),
             updated_at: now,
         };
-        let entry = JournalEntry::new(id, now, Step::NotSent, outcome.kind());
+        // The journal says why once, and again only when the reason changes.
+        let said_before = history
+            .iter()
+            .rev()
+            .find(|e| e.step == Step::NotSent)
+            .is_some_and(|e| e.detail == outcome.kind());
+        let entries: Vec<JournalEntry> = if said_before {
+            Vec::new()
+        } else {
+            vec![JournalEntry::new(id, now, Step::NotSent, outcome.kind())]
+        };
         let stored = async {
             inner.store.save_return(&record).await?;
-            inner.store.append_journal(&[entry]).await
+            inner.store.append_journal(&entries).await
         };
         let outcome = match stored.await {
             Ok(()) => outcome,
@@ -508,7 +520,12 @@ impl SyncEngine {
             }
         };
         let mut prepared = Vec::new();
+        let mut blocked = Vec::new();
         for t in tracked.into_iter().filter(|t| !seen.contains(&t.return_id)) {
+            if t.stage == ReturnStage::Blocked {
+                blocked.push(t);
+                continue;
+            }
             let id = t.return_id.clone();
             let history = match inner.store.timeline(&id).await {
                 Ok(history) => history,
@@ -538,7 +555,42 @@ impl SyncEngine {
                 }),
             }
         }
+        prepared.extend(self.reread_blocked(blocked, report).await);
         prepared
+    }
+
+    /// A blocked return (unknown channel or items, a ticket that differs) is
+    /// read again from Loop and goes through every check a pulled return
+    /// does: its stored copy may lack what made it wait, and Loop's state
+    /// may have moved on.
+    async fn reread_blocked(
+        &self,
+        blocked: Vec<crate::store::TrackedReturn>,
+        report: &mut SyncReport,
+    ) -> Vec<Work> {
+        let mut open = Vec::new();
+        let mut ended = Vec::new();
+        for t in blocked {
+            let id = loop_client::ReturnId::new(t.return_id.as_str());
+            match self.inner.loop_client.get_return(&id.into(), None).await {
+                Ok(ret) => match ret.state {
+                    Some(ReturnState::Open) => open.push(ret),
+                    Some(ReturnState::Cancelled | ReturnState::Expired | ReturnState::Closed) => {
+                        ended.push(ret)
+                    }
+                    Some(ReturnState::Review) => self.hand_over(&ret, report).await,
+                    _ => {}
+                },
+                Err(e) => report.returns.push(ReturnReport {
+                    return_id: t.return_id.clone(),
+                    order_name: t.order_name.clone(),
+                    outcome: Outcome::failed(FailedStep::Pull, e),
+                }),
+            }
+        }
+        report.counts.pulled += open.len() + ended.len();
+        self.close_out_all(ended, report).await;
+        self.prepare_all(open, report).await
     }
 
     /// Checks the items of everything still to be created in one batch, then
