@@ -676,20 +676,21 @@ impl SyncEngine {
     }
 
     /// Saves a return's state and journal, and adds it to the report.
+    /// A return without an outcome (one that ended normally) is saved but
+    /// not reported: the run did nothing to it.
     async fn record(&self, w: Work, report: &mut SyncReport) {
         let inner = &self.inner;
         let now = inner.now();
-        let mut outcome = w.outcome.clone().unwrap_or_else(|| Outcome::AtWarehouse {
-            tickets: Vec::new(),
-        });
         let stored = async {
             inner.store.save_return(&w.to_tracked(now)).await?;
             inner.store.append_journal(&w.new_entries).await
         };
-        if let Err(e) = stored.await {
-            outcome = Outcome::failed(FailedStep::Store, e);
-        }
         add_counts(&mut report.counts, &w.counts);
+        let outcome = match (stored.await, w.outcome.clone()) {
+            (Err(e), _) => Outcome::failed(FailedStep::Store, e),
+            (Ok(()), Some(outcome)) => outcome,
+            (Ok(()), None) => return,
+        };
         report.returns.push(ReturnReport {
             return_id: w.id(),
             order_name: w.core.order_name.clone(),
@@ -749,11 +750,27 @@ impl SyncEngine {
             if tracked.as_ref().is_some_and(|t| !t.stage.is_in_flight()) {
                 continue; // decided, skipped or closed out before
             }
-            let Ok(core) = to_core_return(&ret) else {
-                continue;
-            };
-            let Ok(AsnPlan::Create(drafts)) = plan_asns(&core, &inner.settings) else {
-                continue;
+            // A return that cannot be planned cannot be matched to its
+            // tickets: reported, never taken as "nothing to cancel".
+            let planned = to_core_return(&ret)
+                .map_err(|e| e.to_string())
+                .and_then(|core| match plan_asns(&core, &inner.settings) {
+                    Ok(AsnPlan::Create(drafts)) => Ok(Some((core, drafts))),
+                    // Skipped (an excluded channel): never sent, no ticket.
+                    Ok(AsnPlan::Skip(_)) => Ok(None),
+                    Err(e) => Err(e.to_string()),
+                });
+            let (core, drafts) = match planned {
+                Ok(Some(planned)) => planned,
+                Ok(None) => continue,
+                Err(error) => {
+                    report.returns.push(ReturnReport {
+                        return_id: id,
+                        order_name: ret.order_name.clone().unwrap_or_default(),
+                        outcome: Outcome::failed(FailedStep::Convert, error),
+                    });
+                    continue;
+                }
             };
             let state = ret
                 .state
