@@ -385,6 +385,98 @@ async fn concurrent_pushes_store_an_event_once(store: &dyn Store) {
     assert_eq!(keys(&store.pending_events(10).await.unwrap()), ["raced"]);
 }
 
+async fn track_new_leaves_tracked_returns_alone(store: &dyn Store) {
+    let at_warehouse = tracked("R1", ReturnStage::AtWarehouse);
+    store.save_return(&at_warehouse).await.unwrap();
+
+    store
+        .track_new(&[tracked("R1", ReturnStage::Pulled), tracked("R2", ReturnStage::Pulled)])
+        .await
+        .unwrap();
+    assert_eq!(
+        store.tracked_return("R1").await.unwrap().as_ref(),
+        Some(&at_warehouse),
+        "a tracked return is not reset by a later pull"
+    );
+    assert_eq!(
+        store.tracked_return("R2").await.unwrap().map(|r| r.stage),
+        Some(ReturnStage::Pulled)
+    );
+    let in_flight: Vec<String> = store
+        .in_flight()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.return_id)
+        .collect();
+    assert_eq!(in_flight, ["R1", "R2"], "a pulled return is in flight");
+    store.track_new(&[]).await.unwrap();
+}
+
+fn ids(ids: &[&str]) -> Vec<String> {
+    ids.iter().map(|id| (*id).to_owned()).collect()
+}
+
+async fn a_claim_is_granted_to_one_holder_until_it_ends(store: &dyn Store) {
+    let t0 = datetime!(2025-03-04 15:00:00 UTC);
+    let until = t0 + time::Duration::minutes(5);
+    assert_eq!(
+        store.claim(&ids(&["A", "B"]), "w1", t0, until).await.unwrap(),
+        ids(&["A", "B"])
+    );
+    assert_eq!(
+        store.claim(&ids(&["B", "C", "A"]), "w2", t0, until).await.unwrap(),
+        ids(&["C"]),
+        "held returns are not granted to another worker"
+    );
+    // The holder extends its own lease.
+    let later = until + time::Duration::minutes(5);
+    assert_eq!(
+        store.claim(&ids(&["A"]), "w1", t0 + time::Duration::minutes(1), later).await.unwrap(),
+        ids(&["A"])
+    );
+    // After B's lease ends (at `until`), another worker takes it; A's was extended.
+    assert_eq!(
+        store.claim(&ids(&["A", "B"]), "w2", until, later).await.unwrap(),
+        ids(&["B"]),
+        "a lease that ended is free; an extended one is not"
+    );
+    assert_eq!(
+        store.claim(&ids(&["A"]), "w2", later, later + time::Duration::minutes(5)).await.unwrap(),
+        ids(&["A"])
+    );
+}
+
+async fn release_ends_only_the_holders_leases(store: &dyn Store) {
+    let t0 = datetime!(2025-03-04 15:00:00 UTC);
+    let until = t0 + time::Duration::minutes(5);
+    store.claim(&ids(&["A"]), "w1", t0, until).await.unwrap();
+    store.claim(&ids(&["B"]), "w2", t0, until).await.unwrap();
+
+    store.release(&ids(&["A", "B", "unknown"]), "w1").await.unwrap();
+    assert_eq!(
+        store.claim(&ids(&["A", "B"]), "w3", t0, until).await.unwrap(),
+        ids(&["A"]),
+        "w1's lease ended; w2's stays"
+    );
+}
+
+async fn concurrent_claims_grant_each_return_once(store: &dyn Store) {
+    let t0 = datetime!(2025-03-04 15:00:00 UTC);
+    let until = t0 + time::Duration::minutes(5);
+    let wanted: Vec<String> = (0..20).map(|i| format!("R{i}")).collect();
+    let holders: Vec<String> = (0..8).map(|w| format!("w{w}")).collect();
+    let granted = futures::future::join_all(
+        holders.iter().map(|h| store.claim(&wanted, h, t0, until)),
+    )
+    .await;
+    let mut all: Vec<String> = granted.into_iter().flat_map(|g| g.unwrap()).collect();
+    all.sort();
+    let mut expected = wanted.clone();
+    expected.sort();
+    assert_eq!(all, expected, "every return granted exactly once");
+}
+
 async fn channel_cache(store: &dyn Store) {
     assert_eq!(store.cached_channel("5512093").await.unwrap(), None);
 
@@ -471,6 +563,10 @@ conformance!(
     complete_unknown_event_is_harmless,
     concurrent_pushes_store_an_event_once,
     channel_cache,
+    track_new_leaves_tracked_returns_alone,
+    a_claim_is_granted_to_one_holder_until_it_ends,
+    release_ends_only_the_holders_leases,
+    concurrent_claims_grant_each_return_once,
 );
 
 // ---------------------------------------------------------------------------

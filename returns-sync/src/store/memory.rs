@@ -27,6 +27,8 @@ struct State {
     done: HashSet<i64>,
     next_seq: i64,
     channels: HashMap<String, String>,
+    /// Return id → (holder, lease end).
+    leases: HashMap<String, (String, OffsetDateTime)>,
 }
 
 impl MemoryStore {
@@ -62,6 +64,17 @@ impl Store for MemoryStore {
         self.state()
             .returns
             .insert(tracked.return_id.clone(), tracked.clone());
+        Ok(())
+    }
+
+    async fn track_new(&self, returns: &[TrackedReturn]) -> Result<(), StoreError> {
+        let mut state = self.state();
+        for tracked in returns {
+            state
+                .returns
+                .entry(tracked.return_id.clone())
+                .or_insert_with(|| tracked.clone());
+        }
         Ok(())
     }
 
@@ -134,6 +147,38 @@ impl Store for MemoryStore {
         // An unknown number is ignored, so it cannot hide a later event.
         if state.inbox.contains_key(&seq) {
             state.done.insert(seq);
+        }
+        Ok(())
+    }
+
+    async fn claim(
+        &self,
+        return_ids: &[String],
+        holder: &str,
+        now: OffsetDateTime,
+        until: OffsetDateTime,
+    ) -> Result<Vec<String>, StoreError> {
+        let mut state = self.state();
+        let mut granted = Vec::new();
+        for id in return_ids {
+            let free = state
+                .leases
+                .get(id)
+                .is_none_or(|(owner, end)| *end <= now || owner == holder);
+            if free {
+                state.leases.insert(id.clone(), (holder.to_owned(), until));
+                granted.push(id.clone());
+            }
+        }
+        Ok(granted)
+    }
+
+    async fn release(&self, return_ids: &[String], holder: &str) -> Result<(), StoreError> {
+        let mut state = self.state();
+        for id in return_ids {
+            if state.leases.get(id).is_some_and(|(owner, _)| owner == holder) {
+                state.leases.remove(id);
+            }
         }
         Ok(())
     }

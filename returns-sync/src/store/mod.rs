@@ -73,6 +73,10 @@ pub enum StoreError {
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ReturnStage {
+    /// Seen open in a pull and not worked on yet. Recorded before any
+    /// worker claims it, so a return whose worker stops is found again by
+    /// the next pass of any worker (it is read again from Loop).
+    Pulled,
     /// Tickets exist at the warehouse; the receipt is awaited.
     AtWarehouse,
     /// Decided and carried out in Loop (processed or flagged).
@@ -91,7 +95,8 @@ pub enum ReturnStage {
 
 impl ReturnStage {
     /// Every stage, in the order a report lists them.
-    pub const ALL: [ReturnStage; 6] = [
+    pub const ALL: [ReturnStage; 7] = [
+        ReturnStage::Pulled,
         ReturnStage::AtWarehouse,
         ReturnStage::Decided,
         ReturnStage::AwaitingPerson,
@@ -103,6 +108,7 @@ impl ReturnStage {
     /// The stage's name as stored.
     pub fn as_str(self) -> &'static str {
         match self {
+            ReturnStage::Pulled => "pulled",
             ReturnStage::AtWarehouse => "at_warehouse",
             ReturnStage::Decided => "decided",
             ReturnStage::AwaitingPerson => "awaiting_person",
@@ -118,11 +124,14 @@ impl ReturnStage {
     }
 
     /// Whether the engine still works on the return at every run without
-    /// Loop reporting a change: polling its tickets (`AtWarehouse`), or
+    /// Loop reporting a change: polling its tickets (`AtWarehouse`),
     /// trying again what blocked it (`Blocked`: an item added to the item
-    /// master, a channel that became known).
+    /// master, a channel that became known), or starting it (`Pulled`).
     pub fn is_in_flight(self) -> bool {
-        matches!(self, ReturnStage::AtWarehouse | ReturnStage::Blocked)
+        matches!(
+            self,
+            ReturnStage::Pulled | ReturnStage::AtWarehouse | ReturnStage::Blocked
+        )
     }
 }
 
@@ -299,6 +308,11 @@ pub struct PendingEvent {
 /// engine orders its vendor calls and store writes so that a crash between
 /// any two is finished by the next run without a duplicate (see the crate
 /// docs).
+///
+/// One store holds one merchant's state. Several engines (workers) may share
+/// a store: each claims a return ([`claim`](Store::claim)) before any vendor
+/// call about it, so only one works on a return at a time, and a lease that
+/// ends (a worker that stopped) lets another take the return over.
 #[async_trait]
 pub trait Store: Send + Sync + fmt::Debug {
     /// The pull watermark: the `updated_at` up to which Loop was read.
@@ -310,6 +324,9 @@ pub trait Store: Send + Sync + fmt::Debug {
     async fn tracked_return(&self, return_id: &str) -> Result<Option<TrackedReturn>, StoreError>;
     /// Inserts or replaces a tracked return.
     async fn save_return(&self, tracked: &TrackedReturn) -> Result<(), StoreError>;
+    /// Records returns a pull found, at [`ReturnStage::Pulled`], unless the
+    /// store tracks them already (those are left exactly as they are).
+    async fn track_new(&self, returns: &[TrackedReturn]) -> Result<(), StoreError>;
     /// Every tracked return whose stage is [in flight](ReturnStage::is_in_flight).
     async fn in_flight(&self) -> Result<Vec<TrackedReturn>, StoreError>;
     /// How many tracked returns are at each stage (stages with none omitted).
@@ -327,6 +344,21 @@ pub trait Store: Send + Sync + fmt::Debug {
     async fn pending_events(&self, limit: usize) -> Result<Vec<PendingEvent>, StoreError>;
     /// Marks an event done (it stays, so a redelivery is still recognised).
     async fn complete_event(&self, seq: i64) -> Result<(), StoreError>;
+
+    /// Claims returns for `holder` until `until`, so that one worker at a
+    /// time works on each. An id is granted when no lease on it exists, its
+    /// lease ended at or before `now`, or `holder` has it already (the lease
+    /// is extended). Returns the granted ids, in the order given. Atomic per
+    /// return: two holders are never both granted the same return at once.
+    async fn claim(
+        &self,
+        return_ids: &[String],
+        holder: &str,
+        now: OffsetDateTime,
+        until: OffsetDateTime,
+    ) -> Result<Vec<String>, StoreError>;
+    /// Ends `holder`'s leases on these returns; other holders' leases stay.
+    async fn release(&self, return_ids: &[String], holder: &str) -> Result<(), StoreError>;
 
     /// The cached sales channel of an order.
     async fn cached_channel(&self, order_id: &str) -> Result<Option<String>, StoreError>;

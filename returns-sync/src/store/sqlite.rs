@@ -60,6 +60,7 @@ const IN_MEMORY: &str = ":memory:";
 /// | `journal`         | [`JournalEntry`] rows, in the order of an increasing `seq`      |
 /// | `inbox`           | [`InboxEvent`] rows: `seq`, a unique `event_key`, `done` 0 or 1  |
 /// | `channel_cache`   | order id → sales channel                                        |
+/// | `leases`          | return id → the worker working on it (`holder`) and `until`     |
 ///
 /// Stages and steps are stored by their names ([`ReturnStage::as_str`],
 /// [`Step::as_str`]). Completed inbox events stay (`done = 1`), so a
@@ -268,6 +269,36 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    async fn track_new(&self, returns: &[TrackedReturn]) -> Result<(), StoreError> {
+        const OP: &str = "track_new";
+        if returns.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.pool.begin().await.map_err(|err| sql_error(OP, err))?;
+        for tracked in returns {
+            let core = serde_json::to_string(&tracked.core).map_err(|err| io_error(OP, err))?;
+            let tickets =
+                serde_json::to_string(&tracked.tickets).map_err(|err| io_error(OP, err))?;
+            sqlx::query(
+                "INSERT INTO tracked_returns \
+                     (return_id, order_name, stage, core, tickets, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) \
+                 ON CONFLICT (return_id) DO NOTHING",
+            )
+            .bind(&tracked.return_id)
+            .bind(&tracked.order_name)
+            .bind(tracked.stage.as_str())
+            .bind(core)
+            .bind(tickets)
+            .bind(encode_time(OP, tracked.updated_at)?)
+            .execute(&mut *tx)
+            .await
+            .map_err(|err| sql_error(OP, err))?;
+        }
+        tx.commit().await.map_err(|err| sql_error(OP, err))?;
+        Ok(())
+    }
+
     async fn in_flight(&self) -> Result<Vec<TrackedReturn>, StoreError> {
         const OP: &str = "in_flight";
         let stages: Vec<&str> = ReturnStage::ALL
@@ -410,6 +441,52 @@ impl Store for SqliteStore {
             .execute(&self.pool)
             .await
             .map_err(|err| sql_error(OP, err))?;
+        Ok(())
+    }
+
+    async fn claim(
+        &self,
+        return_ids: &[String],
+        holder: &str,
+        now: OffsetDateTime,
+        until: OffsetDateTime,
+    ) -> Result<Vec<String>, StoreError> {
+        const OP: &str = "claim";
+        let (now, until) = (encode_time(OP, now)?, encode_time(OP, until)?);
+        let mut granted = Vec::new();
+        // One statement per return: each is atomic, and no transaction holds
+        // locks on several returns while another worker waits for them.
+        for id in return_ids {
+            let result = sqlx::query(
+                "INSERT INTO leases (return_id, holder, until) VALUES ($1, $2, $3) \
+                 ON CONFLICT (return_id) DO UPDATE SET \
+                     holder = excluded.holder, until = excluded.until \
+                 WHERE leases.until <= $4 OR leases.holder = excluded.holder",
+            )
+            .bind(id)
+            .bind(holder)
+            .bind(&until)
+            .bind(&now)
+            .execute(&self.pool)
+            .await
+            .map_err(|err| sql_error(OP, err))?;
+            if result.rows_affected() == 1 {
+                granted.push(id.clone());
+            }
+        }
+        Ok(granted)
+    }
+
+    async fn release(&self, return_ids: &[String], holder: &str) -> Result<(), StoreError> {
+        const OP: &str = "release";
+        for id in return_ids {
+            sqlx::query("DELETE FROM leases WHERE return_id = $1 AND holder = $2")
+                .bind(id)
+                .bind(holder)
+                .execute(&self.pool)
+                .await
+                .map_err(|err| sql_error(OP, err))?;
+        }
         Ok(())
     }
 
