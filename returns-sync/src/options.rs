@@ -1,5 +1,5 @@
-//! How the engine runs: schedules, windows, concurrency, and the one choice
-//! about returns whose sales channel cannot be known.
+//! How the engine runs: schedules, windows, concurrency, leases, and the one
+//! choice about returns whose sales channel cannot be known.
 
 use std::time::Duration;
 
@@ -35,6 +35,17 @@ pub struct EngineOptions {
     /// cannot be known even from its order, send it to the warehouse anyway
     /// (default `false`: it waits and is reported as "channel unknown").
     pub send_when_channel_unknown: bool,
+    /// How long a worker's claim on a return lasts (default 5 minutes).
+    /// Several workers may share one store; each claims a batch of returns
+    /// before calling a vendor about them. A worker that stops leaves its
+    /// returns to the others once this has passed, so it must exceed the
+    /// time one batch takes (retries included).
+    #[serde(with = "seconds")]
+    pub lease: Duration,
+    /// Returns claimed and worked on together (default 32). Smaller batches
+    /// spread work across workers more evenly; larger ones make fewer
+    /// store round trips.
+    pub batch: usize,
 }
 
 impl Default for EngineOptions {
@@ -47,6 +58,8 @@ impl Default for EngineOptions {
             pull_overlap: Duration::from_secs(10 * 60),
             concurrency: 8,
             send_when_channel_unknown: false,
+            lease: Duration::from_secs(5 * 60),
+            batch: 32,
         }
     }
 }
@@ -104,10 +117,23 @@ impl EngineOptions {
         self
     }
 
+    /// Sets [`lease`](Self::lease).
+    pub fn with_lease(mut self, lease: Duration) -> Self {
+        self.lease = lease;
+        self
+    }
+
+    /// Sets [`batch`](Self::batch).
+    pub fn with_batch(mut self, returns: usize) -> Self {
+        self.batch = returns;
+        self
+    }
+
     /// Checks every setting, naming the first bad one.
     ///
     /// # Errors
-    /// A zero interval, lookback or concurrency, or a jitter outside `0..=1`.
+    /// A zero interval, lookback, lease, concurrency or batch, or a jitter
+    /// outside `0..=1`.
     pub fn validate(&self) -> Result<(), InvalidOption> {
         let invalid = |field, reason: &str| {
             Err(InvalidOption {
@@ -129,6 +155,12 @@ impl EngineOptions {
         }
         if self.concurrency == 0 {
             return invalid("concurrency", "must be at least 1");
+        }
+        if self.lease.is_zero() {
+            return invalid("lease", "must be longer than zero");
+        }
+        if self.batch == 0 {
+            return invalid("batch", "must be at least 1");
         }
         Ok(())
     }
@@ -162,12 +194,14 @@ mod tests {
     #[test]
     fn bad_settings_name_their_field() {
         type Spoil = fn(&mut EngineOptions);
-        let cases: [(Spoil, &str); 5] = [
+        let cases: [(Spoil, &str); 7] = [
             (|o| o.pull_interval = Duration::ZERO, "pull_interval"),
             (|o| o.poll_interval = Duration::ZERO, "poll_interval"),
             (|o| o.lookback = Duration::ZERO, "lookback"),
             (|o| o.jitter = 1.5, "jitter"),
             (|o| o.concurrency = 0, "concurrency"),
+            (|o| o.lease = Duration::ZERO, "lease"),
+            (|o| o.batch = 0, "batch"),
         ];
         for (spoil, field) in cases {
             let mut options = EngineOptions::default();

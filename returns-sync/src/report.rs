@@ -192,6 +192,9 @@ pub struct StepCounts {
     pub tickets_cancelled: usize,
     /// Webhook events handled.
     pub events: usize,
+    /// Returns skipped because another worker had claimed them (it
+    /// finishes them).
+    pub held_elsewhere: usize,
 }
 
 /// What one run did.

@@ -271,6 +271,9 @@ impl Store for FlakyStore {
     async fn save_return(&self, tracked: &TrackedReturn) -> Result<(), StoreError> {
         self.inner.save_return(tracked).await
     }
+    async fn track_new(&self, returns: &[TrackedReturn]) -> Result<(), StoreError> {
+        self.inner.track_new(returns).await
+    }
     async fn in_flight(&self) -> Result<Vec<TrackedReturn>, StoreError> {
         self.inner.in_flight().await
     }
@@ -297,6 +300,18 @@ impl Store for FlakyStore {
     }
     async fn complete_event(&self, seq: i64) -> Result<(), StoreError> {
         self.inner.complete_event(seq).await
+    }
+    async fn claim(
+        &self,
+        ids: &[String],
+        holder: &str,
+        now: time::OffsetDateTime,
+        until: time::OffsetDateTime,
+    ) -> Result<Vec<String>, StoreError> {
+        self.inner.claim(ids, holder, now, until).await
+    }
+    async fn release(&self, ids: &[String], holder: &str) -> Result<(), StoreError> {
+        self.inner.release(ids, holder).await
     }
     async fn cached_channel(&self, order_id: &str) -> Result<Option<String>, StoreError> {
         self.inner.cached_channel(order_id).await

@@ -61,6 +61,7 @@ pub struct SyncEngineBuilder {
     store: Option<Arc<dyn Store>>,
     clock: Arc<dyn Clock>,
     options: EngineOptions,
+    worker: String,
 }
 
 impl fmt::Debug for SyncEngineBuilder {
@@ -69,6 +70,7 @@ impl fmt::Debug for SyncEngineBuilder {
             .field("settings", &self.settings)
             .field("store", &self.store)
             .field("options", &self.options)
+            .field("worker", &self.worker)
             .finish_non_exhaustive()
     }
 }
@@ -101,6 +103,15 @@ impl SyncEngineBuilder {
         self
     }
 
+    /// The name this engine claims returns under in a shared store (default:
+    /// the host name, the process id and a random suffix, so every engine
+    /// is distinct). Two engines must never share a name: each would take
+    /// the other's claims for its own.
+    pub fn worker_id(mut self, name: impl Into<String>) -> Self {
+        self.worker = name.into();
+        self
+    }
+
     /// Checks the settings, then asks CloudX whether the warehouse code
     /// exists, and builds the engine.
     ///
@@ -110,6 +121,12 @@ impl SyncEngineBuilder {
     pub async fn build(self) -> Result<SyncEngine, BuildError> {
         self.settings.validate()?;
         self.options.validate()?;
+        if self.worker.trim().is_empty() {
+            return Err(BuildError::Option(InvalidOption {
+                field: "worker_id",
+                reason: "must not be empty".to_owned(),
+            }));
+        }
         let code = self.settings.warehouse_code.trim().to_owned();
         let report = self
             .cloudx
@@ -138,6 +155,7 @@ impl SyncEngineBuilder {
                 store: self.store.unwrap_or_else(|| Arc::new(MemoryStore::new())),
                 clock: self.clock,
                 options: self.options,
+                worker: self.worker,
                 wake: Notify::new(),
             }),
         })
@@ -152,6 +170,7 @@ pub(crate) struct Inner {
     pub(crate) store: Arc<dyn Store>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) options: EngineOptions,
+    pub(crate) worker: String,
     pub(crate) wake: Notify,
 }
 
@@ -172,6 +191,7 @@ impl fmt::Debug for SyncEngine {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SyncEngine")
             .field("warehouse", &self.inner.settings.warehouse_code)
+            .field("worker", &self.inner.worker)
             .field("store", &self.inner.store)
             .finish_non_exhaustive()
     }
@@ -202,7 +222,14 @@ impl SyncEngine {
             store: None,
             clock: Arc::new(SystemClock),
             options: EngineOptions::default(),
+            worker: default_worker_id(),
         }
+    }
+
+    /// The name this engine claims returns under
+    /// ([`SyncEngineBuilder::worker_id`]).
+    pub fn worker_id(&self) -> &str {
+        &self.inner.worker
     }
 
     /// The store the engine writes to.
@@ -246,10 +273,10 @@ impl SyncEngine {
                 _ => {}
             }
         }
-        let mut prepared = self.prepare_all(work, &mut report).await;
-        prepared.extend(self.in_flight_not_in(&seen, &mut report).await);
-        self.advance_all(prepared, &mut report).await;
-        self.close_out_all(ended, &mut report).await;
+        self.track_pulled(&work, &mut report).await;
+        self.work_on_open(work, &mut report).await;
+        self.work_in_flight(&seen, &mut report).await;
+        self.close_out_claimed(ended, &mut report).await;
         if pull_ok && let Err(e) = inner.store.set_watermark(pull_started).await {
             report.run_failures.push(RunFailure {
                 step: FailedStep::Store,
@@ -264,8 +291,7 @@ impl SyncEngine {
     /// asking Loop for changes (the second schedule of [`run`](Self::run)).
     pub async fn poll_once(&self) -> SyncReport {
         let mut report = SyncReport::new(self.inner.now());
-        let prepared = self.in_flight_not_in(&HashSet::new(), &mut report).await;
-        self.advance_all(prepared, &mut report).await;
+        self.work_in_flight(&HashSet::new(), &mut report).await;
         report.finished_at = self.inner.now();
         report
     }
@@ -310,6 +336,137 @@ impl SyncEngine {
         }
         report.counts.pulled += returns.len();
         returns
+    }
+
+    /// Records the open returns a pull found that the store does not track
+    /// yet (stage `Pulled`), before any is claimed: a return whose worker
+    /// stops before finishing it stays in flight for the others.
+    async fn track_pulled(&self, returns: &[loop_client::Return], report: &mut SyncReport) {
+        let now = self.inner.now();
+        let new: Vec<crate::store::TrackedReturn> = returns
+            .iter()
+            .filter_map(|ret| {
+                // One that does not convert is reported when it is prepared.
+                let core = to_core_return(ret).ok()?;
+                Some(crate::store::TrackedReturn {
+                    return_id: ret.id.to_string(),
+                    order_name: core.order_name.clone(),
+                    stage: ReturnStage::Pulled,
+                    core,
+                    tickets: Vec::new(),
+                    updated_at: now,
+                })
+            })
+            .collect();
+        if let Err(e) = self.inner.store.track_new(&new).await {
+            report.run_failures.push(RunFailure {
+                step: FailedStep::Store,
+                error: e.to_string(),
+            });
+        }
+    }
+
+    /// Claims returns for this engine: the granted ids. Those another worker
+    /// holds are its to finish (counted, not reported); a store that cannot
+    /// be asked grants nothing.
+    async fn claim(&self, ids: &[String], report: &mut SyncReport) -> Vec<String> {
+        let inner = &self.inner;
+        let now = inner.now();
+        let lease = time::Duration::try_from(inner.options.lease).unwrap_or(time::Duration::MINUTE);
+        match inner
+            .store
+            .claim(ids, &inner.worker, now, now + lease)
+            .await
+        {
+            Ok(granted) => {
+                report.counts.held_elsewhere += ids.len() - granted.len();
+                granted
+            }
+            Err(e) => {
+                report.run_failures.push(RunFailure {
+                    step: FailedStep::Store,
+                    error: e.to_string(),
+                });
+                Vec::new()
+            }
+        }
+    }
+
+    /// Ends this engine's claims; one that cannot be ended lapses by itself.
+    async fn release(&self, ids: &[String]) {
+        if let Err(e) = self.inner.store.release(ids, &self.inner.worker).await {
+            tracing::warn!(error = %e, "could not release claimed returns; their leases lapse");
+        }
+    }
+
+    /// Open returns from Loop, a claimed batch at a time.
+    async fn work_on_open(&self, returns: Vec<loop_client::Return>, report: &mut SyncReport) {
+        for batch in batches(returns, self.inner.options.batch) {
+            let ids: Vec<String> = batch.iter().map(|r| r.id.to_string()).collect();
+            let granted = self.claim(&ids, report).await;
+            let mine: Vec<loop_client::Return> = batch
+                .into_iter()
+                .filter(|r| granted.iter().any(|id| id == r.id.as_ref()))
+                .collect();
+            let prepared = self.prepare_all(mine, report).await;
+            self.advance_all(prepared, report).await;
+            self.release(&granted).await;
+        }
+    }
+
+    /// The store's returns in flight that the pull did not bring, a claimed
+    /// batch at a time: tickets polled, blocked and pulled ones tried again.
+    /// A return that changed since it was listed was worked on by another
+    /// worker meanwhile and waits for the next pass.
+    async fn work_in_flight(&self, seen: &HashSet<String>, report: &mut SyncReport) {
+        let inner = &self.inner;
+        let listed = match inner.store.in_flight().await {
+            Ok(tracked) => tracked,
+            Err(e) => {
+                report.run_failures.push(RunFailure {
+                    step: FailedStep::Store,
+                    error: e.to_string(),
+                });
+                return;
+            }
+        };
+        let listed: Vec<_> = listed
+            .into_iter()
+            .filter(|t| !seen.contains(&t.return_id))
+            .collect();
+        for batch in batches(listed, inner.options.batch) {
+            let ids: Vec<String> = batch.iter().map(|t| t.return_id.clone()).collect();
+            let granted = self.claim(&ids, report).await;
+            let mut mine = Vec::new();
+            for t in batch.into_iter().filter(|t| granted.contains(&t.return_id)) {
+                match inner.store.tracked_return(&t.return_id).await {
+                    Ok(Some(fresh)) if fresh == t => mine.push(t),
+                    Ok(_) => {}
+                    Err(e) => report.returns.push(ReturnReport {
+                        return_id: t.return_id.clone(),
+                        order_name: t.order_name.clone(),
+                        outcome: Outcome::failed(FailedStep::Store, e),
+                    }),
+                }
+            }
+            let prepared = self.prepare_tracked(mine, report).await;
+            self.advance_all(prepared, report).await;
+            self.release(&granted).await;
+        }
+    }
+
+    /// Returns that ended in Loop, a claimed batch at a time.
+    async fn close_out_claimed(&self, ended: Vec<loop_client::Return>, report: &mut SyncReport) {
+        for batch in batches(ended, self.inner.options.batch) {
+            let ids: Vec<String> = batch.iter().map(|r| r.id.to_string()).collect();
+            let granted = self.claim(&ids, report).await;
+            let mine: Vec<loop_client::Return> = batch
+                .into_iter()
+                .filter(|r| granted.iter().any(|id| id == r.id.as_ref()))
+                .collect();
+            self.close_out_all(mine, report).await;
+            self.release(&granted).await;
+        }
     }
 
     /// Open returns from Loop → work with drafts, or an outcome at once.
@@ -505,24 +662,18 @@ impl SyncEngine {
         }
     }
 
-    /// The store's returns in flight that the pull did not bring (their
-    /// tickets are polled, blocked ones tried again).
-    async fn in_flight_not_in(&self, seen: &HashSet<String>, report: &mut SyncReport) -> Vec<Work> {
+    /// Claimed returns in flight → work: tickets to poll; blocked and
+    /// pulled ones are read again from Loop.
+    async fn prepare_tracked(
+        &self,
+        tracked: Vec<crate::store::TrackedReturn>,
+        report: &mut SyncReport,
+    ) -> Vec<Work> {
         let inner = &self.inner;
-        let tracked = match inner.store.in_flight().await {
-            Ok(tracked) => tracked,
-            Err(e) => {
-                report.run_failures.push(RunFailure {
-                    step: FailedStep::Store,
-                    error: e.to_string(),
-                });
-                return Vec::new();
-            }
-        };
         let mut prepared = Vec::new();
         let mut blocked = Vec::new();
-        for t in tracked.into_iter().filter(|t| !seen.contains(&t.return_id)) {
-            if t.stage == ReturnStage::Blocked {
+        for t in tracked {
+            if matches!(t.stage, ReturnStage::Blocked | ReturnStage::Pulled) {
                 blocked.push(t);
                 continue;
             }
@@ -562,7 +713,7 @@ impl SyncEngine {
     /// A blocked return (unknown channel or items, a ticket that differs) is
     /// read again from Loop and goes through every check a pulled return
     /// does: its stored copy may lack what made it wait, and Loop's state
-    /// may have moved on.
+    /// may have moved on. So is a pulled return a stopped worker left.
     async fn reread_blocked(
         &self,
         blocked: Vec<crate::store::TrackedReturn>,
@@ -811,11 +962,12 @@ impl SyncEngine {
                 report.counts.pulled += 1;
                 match ret.state {
                     Some(ReturnState::Open) => {
-                        let prepared = self.prepare_all(vec![ret], &mut report).await;
-                        self.advance_all(prepared, &mut report).await;
+                        self.track_pulled(std::slice::from_ref(&ret), &mut report)
+                            .await;
+                        self.work_on_open(vec![ret], &mut report).await;
                     }
                     Some(ReturnState::Cancelled | ReturnState::Expired | ReturnState::Closed) => {
-                        self.close_out_all(vec![ret], &mut report).await;
+                        self.close_out_claimed(vec![ret], &mut report).await;
                     }
                     _ => {}
                 }
@@ -886,6 +1038,29 @@ impl SyncEngine {
     }
 }
 
+/// `items` in batches of at most `size`, in order.
+fn batches<T>(items: Vec<T>, size: usize) -> Vec<Vec<T>> {
+    let mut items = items.into_iter().peekable();
+    let mut batches = Vec::new();
+    while items.peek().is_some() {
+        batches.push(items.by_ref().take(size.max(1)).collect());
+    }
+    batches
+}
+
+/// A name no other engine has: host, process and a random part.
+fn default_worker_id() -> String {
+    let host = std::env::var("HOSTNAME")
+        .ok()
+        .filter(|h| !h.trim().is_empty())
+        .unwrap_or_else(|| "worker".to_owned());
+    format!(
+        "{host}-{}-{:06x}",
+        std::process::id(),
+        rand::random::<u32>() & 0xff_ffff
+    )
+}
+
 fn add_counts(total: &mut crate::report::StepCounts, more: &crate::report::StepCounts) {
     total.pulled += more.pulled;
     total.planned += more.planned;
@@ -897,6 +1072,7 @@ fn add_counts(total: &mut crate::report::StepCounts, more: &crate::report::StepC
     total.notes_written += more.notes_written;
     total.tickets_cancelled += more.tickets_cancelled;
     total.events += more.events;
+    total.held_elsewhere += more.held_elsewhere;
 }
 
 fn merge(report: &mut SyncReport, other: SyncReport) {

@@ -536,7 +536,9 @@ pub(crate) async fn close_out(inner: &Inner, work: &mut Work, state: &str) {
             .tracked
             .as_ref()
             .map_or(ReturnStage::Ended, |t| match t.stage {
-                ReturnStage::AtWarehouse | ReturnStage::Blocked => ReturnStage::Ended,
+                ReturnStage::Pulled | ReturnStage::AtWarehouse | ReturnStage::Blocked => {
+                    ReturnStage::Ended
+                }
                 other => other,
             });
         work.stage = stage;
