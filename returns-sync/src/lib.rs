@@ -73,17 +73,21 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod clock;
+pub mod config;
 mod engine;
 mod options;
 mod report;
+mod service;
 pub mod store;
 #[cfg(feature = "webhooks")]
 pub mod webhooks;
 
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use config::{ConfigError, ResolvedMerchant, ServiceConfig};
 pub use engine::{BuildError, SyncEngine, SyncEngineBuilder};
 pub use options::{EngineOptions, InvalidOption};
 pub use report::{FailedStep, Outcome, ReturnReport, RunFailure, StepCounts, SyncReport};
+pub use service::{MerchantEngine, Service, ServiceError, open_stores};
 #[cfg(feature = "sqlite")]
 pub use store::SqliteStore;
 pub use store::{

@@ -176,7 +176,11 @@ impl Store for MemoryStore {
     async fn release(&self, return_ids: &[String], holder: &str) -> Result<(), StoreError> {
         let mut state = self.state();
         for id in return_ids {
-            if state.leases.get(id).is_some_and(|(owner, _)| owner == holder) {
+            if state
+                .leases
+                .get(id)
+                .is_some_and(|(owner, _)| owner == holder)
+            {
                 state.leases.remove(id);
             }
         }
