@@ -18,4 +18,5 @@ pub mod orders;
 pub mod progress;
 pub mod report;
 pub mod returns;
+pub mod scale;
 pub mod settings;

@@ -1,0 +1,291 @@
+//! Several workers over one shared store, several merchants each, against
+//! the sandbox with faults: the proof that scale-out never acts twice and
+//! that a worker which dies strands nothing.
+//!
+//! Each merchant has its own sandbox (its own Loop shop and CloudX
+//! account). Every worker is a [`Service`] with one engine per merchant,
+//! all sharing one store (a PostgreSQL database, or SQLite files); a worker
+//! may be aborted part way, leaving its leases to expire. Everything is
+//! counted from the simulators' state, never from the engines' reports.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use returns_core::IntegrationSettings;
+use returns_sync::config::{
+    CloudxConfig, LoopConfig, MerchantConfig, MerchantSecrets, StoreConfig,
+};
+use returns_sync::{EngineOptions, ResolvedMerchant, Service, open_stores};
+use sandbox::scenario::{Expectation, ScenarioConfig};
+use sandbox::{FaultConfig, Sandbox, SandboxConfig, Simulator};
+
+/// The channel the merchants exclude.
+const EXCLUDED: &str = "Amazon";
+
+/// What to run.
+#[derive(Debug, Clone)]
+pub struct ScaleRun {
+    /// Merchants (one sandbox each).
+    pub merchants: usize,
+    /// Returns per merchant.
+    pub returns: usize,
+    /// Workers sharing the store.
+    pub workers: usize,
+    /// Share of vendor calls faulted (half 5xx, half dropped after the
+    /// vendor stored the write).
+    pub fault_rate: f64,
+    /// Aborts worker 0 once this share of the tickets exists.
+    pub abort_one_at: Option<f64>,
+    /// How long a worker's claim lasts.
+    pub lease: Duration,
+    /// Gives up after this long.
+    pub deadline: Duration,
+    /// The shared store.
+    pub store: StoreConfig,
+    /// The PostgreSQL URL when `store` is PostgreSQL.
+    pub postgres_url: Option<String>,
+    /// Seed of the scenarios and faults.
+    pub seed: u64,
+}
+
+/// What the simulators hold at the end.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScaleResult {
+    /// Returns in all merchants' scenarios.
+    pub returns: usize,
+    /// Returns in the state their plan says (processed, flagged, open, or
+    /// never sent).
+    pub as_planned: usize,
+    /// Tickets in CloudX.
+    pub tickets: usize,
+    /// References with more than one ticket.
+    pub duplicate_tickets: usize,
+    /// Notes written twice on a return.
+    pub duplicate_notes: usize,
+    /// Returns whose process/flag action Loop accepted more than once.
+    pub duplicate_actions: usize,
+    /// Returns not as planned when the run ended (listed, at most 10).
+    pub not_as_planned: Vec<String>,
+    /// Whether a worker was aborted.
+    pub aborted_worker: bool,
+    /// Wall time until every return was as planned (or the deadline).
+    pub elapsed: Duration,
+}
+
+impl ScaleResult {
+    /// Whether nothing was lost or done twice.
+    pub fn is_clean(&self) -> bool {
+        self.as_planned == self.returns
+            && self.duplicate_tickets == 0
+            && self.duplicate_notes == 0
+            && self.duplicate_actions == 0
+    }
+}
+
+struct Merchant {
+    resolved: ResolvedMerchant,
+    sandbox: Sandbox,
+}
+
+fn settings() -> IntegrationSettings {
+    IntegrationSettings::new("BERGEN-NJ-01")
+        .with_auto_process(true)
+        .with_excluded_sales_channels([EXCLUDED])
+}
+
+async fn start_merchant(run: &ScaleRun, index: usize) -> Result<Merchant, String> {
+    let seed = run.seed + index as u64 * 101;
+    let faults = |salt: u64| FaultConfig {
+        seed: seed + salt,
+        server_error_rate: run.fault_rate / 2.0,
+        drop_rate: run.fault_rate / 2.0,
+        ..FaultConfig::default()
+    };
+    let mut config = SandboxConfig::default()
+        .with_scenario(ScenarioConfig::new(seed, run.returns))
+        .with_faults(Simulator::Loop, faults(1))
+        .with_faults(Simulator::Cloudx, faults(2))
+        .without_rate_limits();
+    config.cloudx_config.warehouse_model.statuses_per_step = 8;
+    let sandbox = Sandbox::start(config)
+        .await
+        .map_err(|e| format!("sandbox {index}: {e}"))?;
+    let credentials = sandbox.credentials();
+    let options = EngineOptions::default()
+        .with_pull_interval(Duration::from_millis(700))
+        .with_poll_interval(Duration::from_millis(700))
+        .with_jitter(0.5)
+        .with_lease(run.lease)
+        .with_batch(16);
+    let config = MerchantConfig::new(
+        format!("merchant-{index}"),
+        LoopConfig::from_env("UNUSED").with_base_url(sandbox.loop_base_url()),
+        CloudxConfig::new("UNUSED", sandbox.cloudx_base_url()),
+        settings(),
+    )
+    .with_options(options);
+    let secrets = MerchantSecrets::new(credentials.loop_api_key, credentials.cloudx_client_secret);
+    Ok(Merchant {
+        resolved: ResolvedMerchant::new(config, secrets),
+        sandbox,
+    })
+}
+
+async fn start_worker(run: &ScaleRun, merchants: &[Merchant]) -> Result<Service, String> {
+    let ids: Vec<&str> = merchants.iter().map(|m| m.resolved.id()).collect();
+    let stores = open_stores(&run.store, run.postgres_url.as_deref(), &ids)
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut engines = Vec::new();
+    for (merchant, store) in merchants.iter().zip(stores) {
+        engines.push(
+            Service::engine(&merchant.resolved, store)
+                .await
+                .map_err(|e| e.to_string())?,
+        );
+    }
+    Ok(Service::from_engines(engines))
+}
+
+/// Runs the workers until every return is as planned or the deadline
+/// passes, then counts.
+///
+/// # Errors
+/// A sandbox or store that cannot start.
+pub async fn run(run: &ScaleRun) -> Result<ScaleResult, String> {
+    let mut merchants = Vec::new();
+    for index in 0..run.merchants {
+        merchants.push(start_merchant(run, index).await?);
+    }
+    let merchants = Arc::new(merchants);
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let mut workers = Vec::new();
+    for _ in 0..run.workers {
+        let service = start_worker(run, &merchants).await?;
+        let mut stopped = stopped.clone();
+        workers.push(tokio::spawn(async move {
+            let shutdown = async move {
+                let _ = stopped.wait_for(|stop| *stop).await;
+            };
+            service.run(shutdown, |_, _| {}).await;
+        }));
+    }
+    let warehouse = {
+        let merchants = Arc::clone(&merchants);
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                for m in merchants.iter() {
+                    m.sandbox.cloudx().work_warehouse();
+                }
+            }
+        })
+    };
+
+    let started = Instant::now();
+    let expected_tickets = expected_tickets(&merchants);
+    let mut aborted = false;
+    loop {
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        let result = count(&merchants);
+        if let Some(share) = run.abort_one_at
+            && !aborted
+            && result.tickets as f64 >= share * expected_tickets as f64
+        {
+            workers[0].abort();
+            aborted = true;
+        }
+        if result.as_planned == result.returns || started.elapsed() > run.deadline {
+            break;
+        }
+    }
+    let _ = stop.send(true);
+    warehouse.abort();
+    for worker in workers {
+        let _ = worker.await;
+    }
+    // Counted again after every worker stopped: nothing may change late.
+    let mut result = count(&merchants);
+    result.aborted_worker = aborted;
+    result.elapsed = started.elapsed();
+    if let Ok(merchants) = Arc::try_unwrap(merchants) {
+        for m in merchants {
+            let _ = m.sandbox.shutdown().await;
+        }
+    }
+    Ok(result)
+}
+
+fn expected_tickets(merchants: &[Merchant]) -> usize {
+    merchants
+        .iter()
+        .flat_map(|m| m.sandbox.scenario().map(|s| s.plans()).unwrap_or_default())
+        .filter(|plan| {
+            !matches!(
+                plan.expectation_excluding(&[EXCLUDED]),
+                None | Some(Expectation::AsnRejected)
+            )
+        })
+        .map(|plan| plan.shipments.len())
+        .sum()
+}
+
+/// Counts from the simulators' state.
+fn count(merchants: &[Merchant]) -> ScaleResult {
+    let mut result = ScaleResult::default();
+    for m in merchants {
+        let sandbox = &m.sandbox;
+        let mut per_reference: HashMap<String, usize> = HashMap::new();
+        let mut per_return: HashMap<String, usize> = HashMap::new();
+        for ticket in sandbox.cloudx().tickets() {
+            let reference = ticket["reference_number"].as_str().unwrap_or_default();
+            *per_reference.entry(reference.to_owned()).or_default() += 1;
+            let rma = ticket["rma_number"].as_str().unwrap_or_default();
+            *per_return.entry(rma.to_owned()).or_default() += 1;
+        }
+        result.tickets += per_reference.values().sum::<usize>();
+        result.duplicate_tickets += per_reference.values().filter(|&&n| n > 1).count();
+        let Some(scenario) = sandbox.scenario() else {
+            continue;
+        };
+        for plan in scenario.plans() {
+            result.returns += 1;
+            let Ok(id) = plan.return_id.parse::<u64>() else {
+                continue;
+            };
+            let notes = sandbox.loop_sim().notes(id);
+            let unique: HashSet<&String> = notes.iter().collect();
+            if unique.len() != notes.len() {
+                result.duplicate_notes += 1;
+            }
+            let state = sandbox
+                .loop_sim()
+                .return_state(id)
+                .map(|s| format!("{s:?}").to_lowercase())
+                .unwrap_or_default();
+            let tickets = per_return.get(&plan.return_id).copied().unwrap_or(0);
+            let planned = match plan.expectation_excluding(&[EXCLUDED]) {
+                None | Some(Expectation::AsnRejected) => tickets == 0,
+                Some(expected) => {
+                    let want = match expected {
+                        Expectation::Processed => "closed",
+                        Expectation::Flagged => "review",
+                        _ => "open",
+                    };
+                    tickets == plan.shipments.len() && state == want
+                }
+            };
+            if planned {
+                result.as_planned += 1;
+            } else if result.not_as_planned.len() < 10 {
+                result.not_as_planned.push(format!(
+                    "{} {}: {state}, {tickets} tickets",
+                    m.resolved.id(),
+                    plan.return_id
+                ));
+            }
+        }
+    }
+    result
+}
