@@ -41,6 +41,8 @@ pub struct ScaleRun {
     pub lease: Duration,
     /// Gives up after this long.
     pub deadline: Duration,
+    /// Latency the simulators add to every call (latency-bound runs).
+    pub latency: Duration,
     /// The shared store.
     pub store: StoreConfig,
     /// The PostgreSQL URL when `store` is PostgreSQL.
@@ -100,6 +102,7 @@ async fn start_merchant(run: &ScaleRun, index: usize) -> Result<Merchant, String
         seed: seed + salt,
         server_error_rate: run.fault_rate / 2.0,
         drop_rate: run.fault_rate / 2.0,
+        latency: run.latency,
         ..FaultConfig::default()
     };
     let mut config = SandboxConfig::default()

@@ -17,6 +17,7 @@ fn sqlite_run(dir: &std::path::Path, abort_one_at: Option<f64>) -> ScaleRun {
         abort_one_at,
         lease: Duration::from_secs(3),
         deadline: Duration::from_secs(90),
+        latency: Duration::ZERO,
         store: StoreConfig::sqlite(dir),
         postgres_url: None,
         seed: 41,
