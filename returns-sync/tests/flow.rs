@@ -204,3 +204,57 @@ async fn the_store_lost_between_creating_tickets_and_deciding_costs_nothing_twic
     );
     assert_final_state_matches_the_plan(&sandbox);
 }
+
+/// A store out of reach fails whole pulls; the running engine tries again
+/// after a few seconds, not after its pull interval, and resumes once the
+/// store is back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_store_out_of_reach_is_retried_with_backoff_and_the_engine_resumes() {
+    use std::sync::Arc;
+    use std::sync::atomic::Ordering;
+    use std::time::{Duration, Instant};
+
+    let sandbox =
+        sandbox(SandboxConfig::default().with_scenario(ScenarioConfig::new(21, 10))).await;
+    let store = Arc::new(FlakyStore::default());
+    store.unreachable.store(true, Ordering::SeqCst);
+    let engine = engine_with(
+        &sandbox,
+        settings(),
+        store.clone(),
+        returns_sync::ManualClock::new(time::OffsetDateTime::now_utc()),
+        returns_sync::EngineOptions::default()
+            .with_pull_interval(Duration::from_secs(3600))
+            .with_jitter(0.0),
+    )
+    .await;
+    let failed_passes = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let running = {
+        let (engine, failed_passes) = (engine.clone(), Arc::clone(&failed_passes));
+        tokio::spawn(async move {
+            engine
+                .run(std::future::pending::<()>(), move |report| {
+                    if !report.run_failures.is_empty() {
+                        failed_passes.fetch_add(1, Ordering::SeqCst);
+                    }
+                })
+                .await;
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(2_500)).await;
+    assert!(sandbox.cloudx().tickets().is_empty());
+    assert!(
+        failed_passes.load(Ordering::SeqCst) >= 2,
+        "the first failed pull is retried after 2 s"
+    );
+    store.unreachable.store(false, Ordering::SeqCst);
+    let back = Instant::now();
+    while sandbox.cloudx().tickets().is_empty() {
+        assert!(
+            back.elapsed() < Duration::from_secs(15),
+            "no ticket 15 s after the store came back (pull interval: an hour)"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    running.abort();
+}

@@ -14,10 +14,7 @@ use common::*;
 use loop_client::webhook::{SIGNATURE_HEADER, sign};
 use loop_client::{LoopClient, WebhookStatus, WebhookTopic, WebhookTrigger};
 use returns_sync::webhooks::{self, ENGINE_SUBSCRIPTIONS, WEBHOOK_PATH};
-use returns_sync::{
-    EngineOptions, InboxEvent, JournalEntry, ManualClock, MemoryStore, PendingEvent, ReturnStage,
-    Store, StoreError, SyncEngine, TrackedReturn,
-};
+use returns_sync::{EngineOptions, ManualClock, MemoryStore, Store, SyncEngine};
 use sandbox::scenario::{PlannedReturn, Scenario, ScenarioConfig};
 use sandbox::{Sandbox, SandboxConfig};
 use serde_json::{Value, json};
@@ -250,77 +247,6 @@ async fn concurrent_repeated_deliveries_are_stored_once() {
     assert_eq!(inbox_len(engine.store().as_ref()).await, 1);
 }
 
-/// A memory store whose inbox writes fail while `broken` is set.
-#[derive(Debug, Default)]
-struct FlakyStore {
-    inner: MemoryStore,
-    broken: std::sync::atomic::AtomicBool,
-}
-
-#[async_trait::async_trait]
-impl Store for FlakyStore {
-    async fn watermark(&self) -> Result<Option<time::OffsetDateTime>, StoreError> {
-        self.inner.watermark().await
-    }
-    async fn set_watermark(&self, at: time::OffsetDateTime) -> Result<(), StoreError> {
-        self.inner.set_watermark(at).await
-    }
-    async fn tracked_return(&self, id: &str) -> Result<Option<TrackedReturn>, StoreError> {
-        self.inner.tracked_return(id).await
-    }
-    async fn save_return(&self, tracked: &TrackedReturn) -> Result<(), StoreError> {
-        self.inner.save_return(tracked).await
-    }
-    async fn track_new(&self, returns: &[TrackedReturn]) -> Result<(), StoreError> {
-        self.inner.track_new(returns).await
-    }
-    async fn in_flight(&self) -> Result<Vec<TrackedReturn>, StoreError> {
-        self.inner.in_flight().await
-    }
-    async fn stage_counts(&self) -> Result<Vec<(ReturnStage, u64)>, StoreError> {
-        self.inner.stage_counts().await
-    }
-    async fn append_journal(&self, entries: &[JournalEntry]) -> Result<(), StoreError> {
-        self.inner.append_journal(entries).await
-    }
-    async fn timeline(&self, id: &str) -> Result<Vec<JournalEntry>, StoreError> {
-        self.inner.timeline(id).await
-    }
-    async fn push_event(&self, event: &InboxEvent) -> Result<bool, StoreError> {
-        if self.broken.load(std::sync::atomic::Ordering::SeqCst) {
-            return Err(StoreError::Io {
-                operation: "push_event",
-                reason: "disk full".into(),
-            });
-        }
-        self.inner.push_event(event).await
-    }
-    async fn pending_events(&self, limit: usize) -> Result<Vec<PendingEvent>, StoreError> {
-        self.inner.pending_events(limit).await
-    }
-    async fn complete_event(&self, seq: i64) -> Result<(), StoreError> {
-        self.inner.complete_event(seq).await
-    }
-    async fn claim(
-        &self,
-        ids: &[String],
-        holder: &str,
-        now: time::OffsetDateTime,
-        until: time::OffsetDateTime,
-    ) -> Result<Vec<String>, StoreError> {
-        self.inner.claim(ids, holder, now, until).await
-    }
-    async fn release(&self, ids: &[String], holder: &str) -> Result<(), StoreError> {
-        self.inner.release(ids, holder).await
-    }
-    async fn cached_channel(&self, order_id: &str) -> Result<Option<String>, StoreError> {
-        self.inner.cached_channel(order_id).await
-    }
-    async fn cache_channel(&self, order_id: &str, channel: &str) -> Result<(), StoreError> {
-        self.inner.cache_channel(order_id, channel).await
-    }
-}
-
 /// A store that cannot be written is answered 503, and Loop's redelivery
 /// is stored once the store is back.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -328,7 +254,7 @@ async fn a_store_failure_is_503_and_the_redelivery_is_stored() {
     let (sandbox, returns) = sandbox_with_new_returns(SandboxConfig::default(), 1).await;
     let store = Arc::new(FlakyStore::default());
     store
-        .broken
+        .inbox_broken
         .store(true, std::sync::atomic::Ordering::SeqCst);
     let engine = engine_with(
         &sandbox,
@@ -349,7 +275,7 @@ async fn a_store_failure_is_503_and_the_redelivery_is_stored() {
     assert_eq!(inbox_len(store.as_ref()).await, 0);
 
     store
-        .broken
+        .inbox_broken
         .store(false, std::sync::atomic::Ordering::SeqCst);
     // The simulator retries after a second, as Loop does after a failure.
     assert_eq!(delivered(&sandbox, &url, 2).await, [Some(503), Some(200)]);

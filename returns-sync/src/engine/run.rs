@@ -16,6 +16,10 @@ impl SyncEngine {
     /// (and after each pull). Each wait gets up to `jitter` of its interval
     /// added at random.
     ///
+    /// A pull that fails as a whole — Loop or the store out of reach — is
+    /// tried again after 2, 4, 8 … seconds (never later than the interval),
+    /// so a worker resumes soon after a database restart.
+    ///
     /// Shutdown is graceful: it is noticed between steps, so the pass in
     /// progress — its calls in flight, its store writes — finishes first,
     /// and nothing is left half-written. Every report is passed to
@@ -33,6 +37,7 @@ impl SyncEngine {
         tokio::pin!(shutdown);
         let mut next_pull = Instant::now();
         let mut next_poll = Instant::now() + jittered(options.poll_interval, options.jitter);
+        let mut failed_pulls: u32 = 0;
         loop {
             tokio::select! {
                 biased;
@@ -42,8 +47,13 @@ impl SyncEngine {
                 }
                 () = sleep_until(next_pull) => {
                     on_report(&self.process_inbox().await);
-                    on_report(&self.reconcile_once().await);
-                    next_pull = Instant::now() + jittered(options.pull_interval, options.jitter);
+                    let report = self.reconcile_once().await;
+                    on_report(&report);
+                    // A pull that failed as a whole (Loop or the store out
+                    // of reach) is tried again sooner, backing off.
+                    failed_pulls = if report.run_failures.is_empty() { 0 } else { failed_pulls + 1 };
+                    next_pull = Instant::now()
+                        + jittered(retry_after(options.pull_interval, failed_pulls), options.jitter);
                     // A pull polls everything in flight too.
                     next_poll = Instant::now() + jittered(options.poll_interval, options.jitter);
                 }
@@ -57,6 +67,15 @@ impl SyncEngine {
     }
 }
 
+/// The wait before the next pull: the interval, or after `failures`
+/// failed pulls in a row 2, 4, 8 … seconds, never more than the interval.
+fn retry_after(interval: Duration, failures: u32) -> Duration {
+    if failures == 0 {
+        return interval;
+    }
+    Duration::from_secs(1u64 << failures.min(16)).min(interval)
+}
+
 /// `interval` plus a random part of up to `jitter × interval`.
 fn jittered(interval: Duration, jitter: f64) -> Duration {
     interval + interval.mul_f64(jitter * rand::random::<f64>())
@@ -65,6 +84,16 @@ fn jittered(interval: Duration, jitter: f64) -> Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn failed_pulls_back_off_up_to_the_interval() {
+        let interval = Duration::from_secs(300);
+        let waits: Vec<u64> = (0..12)
+            .map(|n| retry_after(interval, n).as_secs())
+            .collect();
+        assert_eq!(waits, [300, 2, 4, 8, 16, 32, 64, 128, 256, 300, 300, 300]);
+        assert_eq!(retry_after(interval, u32::MAX), interval);
+    }
 
     #[test]
     fn jitter_adds_at_most_its_share() {

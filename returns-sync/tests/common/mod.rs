@@ -10,7 +10,10 @@ use std::sync::Arc;
 use cloudx_client::CloudxClient;
 use loop_client::{LoopClient, RateLimit};
 use returns_core::IntegrationSettings;
-use returns_sync::{EngineOptions, ManualClock, MemoryStore, Store, SyncEngine};
+use returns_sync::{
+    EngineOptions, InboxEvent, JournalEntry, ManualClock, MemoryStore, PendingEvent, ReturnStage,
+    Store, StoreError, SyncEngine, TrackedReturn,
+};
 use sandbox::{Sandbox, SandboxConfig};
 use time::OffsetDateTime;
 
@@ -132,4 +135,106 @@ pub fn loop_state(sandbox: &Sandbox, return_id: &str) -> String {
         .return_state(return_id.parse().unwrap())
         .unwrap();
     format!("{state:?}").to_lowercase()
+}
+
+/// A memory store that fails on demand: its inbox writes while
+/// `inbox_broken` is set, everything while `unreachable` is set (a database
+/// that went away).
+#[derive(Debug, Default)]
+pub struct FlakyStore {
+    pub inner: MemoryStore,
+    pub inbox_broken: std::sync::atomic::AtomicBool,
+    pub unreachable: std::sync::atomic::AtomicBool,
+}
+
+impl FlakyStore {
+    fn reach(&self, operation: &'static str) -> Result<(), StoreError> {
+        if self.unreachable.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(StoreError::Io {
+                operation,
+                reason: "connection refused".into(),
+            });
+        }
+        Ok(())
+    }
+}
+
+#[async_trait::async_trait]
+impl Store for FlakyStore {
+    async fn watermark(&self) -> Result<Option<time::OffsetDateTime>, StoreError> {
+        self.reach("watermark")?;
+        self.inner.watermark().await
+    }
+    async fn set_watermark(&self, at: time::OffsetDateTime) -> Result<(), StoreError> {
+        self.reach("set_watermark")?;
+        self.inner.set_watermark(at).await
+    }
+    async fn tracked_return(&self, id: &str) -> Result<Option<TrackedReturn>, StoreError> {
+        self.reach("tracked_return")?;
+        self.inner.tracked_return(id).await
+    }
+    async fn save_return(&self, tracked: &TrackedReturn) -> Result<(), StoreError> {
+        self.reach("save_return")?;
+        self.inner.save_return(tracked).await
+    }
+    async fn track_new(&self, returns: &[TrackedReturn]) -> Result<(), StoreError> {
+        self.reach("track_new")?;
+        self.inner.track_new(returns).await
+    }
+    async fn in_flight(&self) -> Result<Vec<TrackedReturn>, StoreError> {
+        self.reach("in_flight")?;
+        self.inner.in_flight().await
+    }
+    async fn stage_counts(&self) -> Result<Vec<(ReturnStage, u64)>, StoreError> {
+        self.reach("stage_counts")?;
+        self.inner.stage_counts().await
+    }
+    async fn append_journal(&self, entries: &[JournalEntry]) -> Result<(), StoreError> {
+        self.reach("append_journal")?;
+        self.inner.append_journal(entries).await
+    }
+    async fn timeline(&self, id: &str) -> Result<Vec<JournalEntry>, StoreError> {
+        self.reach("timeline")?;
+        self.inner.timeline(id).await
+    }
+    async fn push_event(&self, event: &InboxEvent) -> Result<bool, StoreError> {
+        self.reach("push_event")?;
+        if self.inbox_broken.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(StoreError::Io {
+                operation: "push_event",
+                reason: "disk full".into(),
+            });
+        }
+        self.inner.push_event(event).await
+    }
+    async fn pending_events(&self, limit: usize) -> Result<Vec<PendingEvent>, StoreError> {
+        self.reach("pending_events")?;
+        self.inner.pending_events(limit).await
+    }
+    async fn complete_event(&self, seq: i64) -> Result<(), StoreError> {
+        self.reach("complete_event")?;
+        self.inner.complete_event(seq).await
+    }
+    async fn claim(
+        &self,
+        ids: &[String],
+        holder: &str,
+        now: time::OffsetDateTime,
+        until: time::OffsetDateTime,
+    ) -> Result<Vec<String>, StoreError> {
+        self.reach("claim")?;
+        self.inner.claim(ids, holder, now, until).await
+    }
+    async fn release(&self, ids: &[String], holder: &str) -> Result<(), StoreError> {
+        self.reach("release")?;
+        self.inner.release(ids, holder).await
+    }
+    async fn cached_channel(&self, order_id: &str) -> Result<Option<String>, StoreError> {
+        self.reach("cached_channel")?;
+        self.inner.cached_channel(order_id).await
+    }
+    async fn cache_channel(&self, order_id: &str, channel: &str) -> Result<(), StoreError> {
+        self.reach("cache_channel")?;
+        self.inner.cache_channel(order_id, channel).await
+    }
 }
