@@ -88,6 +88,8 @@ pub use engine::{BuildError, SyncEngine, SyncEngineBuilder};
 pub use options::{EngineOptions, InvalidOption};
 pub use report::{FailedStep, Outcome, ReturnReport, RunFailure, StepCounts, SyncReport};
 pub use service::{MerchantEngine, Service, ServiceError, open_stores};
+#[cfg(feature = "postgres")]
+pub use store::PostgresStore;
 #[cfg(feature = "sqlite")]
 pub use store::SqliteStore;
 pub use store::{

@@ -1,10 +1,14 @@
 //! The behaviour every [`Store`] must have, written once and run against each
-//! implementation: [`MemoryStore`], [`SqliteStore`] on a file, and
-//! [`SqliteStore`] in memory. A new store (PostgreSQL) adds one line to
-//! `conformance!` below.
+//! implementation: [`MemoryStore`], [`SqliteStore`] on a file,
+//! [`SqliteStore`] in memory, and `PostgresStore` (a merchant of its own per
+//! test, on a real server: `DATABASE_URL`, or one started from the machine's
+//! PostgreSQL binaries — the tests fail, saying what to install, when there
+//! is neither). A new store adds one module to `conformance!` below.
 //!
-//! Then the SQLite-only behaviour: data surviving a close and reopen, the
-//! file's settings, and clear errors for corrupt or unwritable locations.
+//! Then the behaviour only one store has: for SQLite, data surviving a close
+//! and reopen, the file's settings, and clear errors for corrupt or
+//! unwritable locations; for PostgreSQL, merchants kept apart, migrations
+//! when several workers start at once, and a database that goes away.
 
 use std::num::NonZeroU32;
 
@@ -565,6 +569,19 @@ macro_rules! conformance {
             )*
         }
 
+        #[cfg(feature = "postgres")]
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $behaviour() {
+                    let store = super::postgres_only::database()
+                        .await
+                        .for_merchant(stringify!($behaviour));
+                    super::$behaviour(&store).await;
+                }
+            )*
+        }
+
         #[cfg(feature = "sqlite")]
         mod sqlite_memory {
             use returns_sync::SqliteStore;
@@ -860,5 +877,195 @@ mod sqlite_only {
         // A clone shares the store.
         let c = a.clone();
         assert_eq!(c.watermark().await.unwrap(), Some(T0));
+    }
+}
+
+// ---------------------------------------------------------------------------
+// PostgreSQL only
+// ---------------------------------------------------------------------------
+
+#[cfg(feature = "postgres")]
+mod postgres_only {
+    use super::*;
+    use returns_sync::{PostgresStore, StoreError};
+    use sandbox::postgres::TestPostgres;
+    use sqlx::Connection;
+    use tokio::sync::OnceCell;
+
+    /// This test process's database on the shared server, created once.
+    async fn database_url() -> &'static str {
+        static URL: OnceCell<String> = OnceCell::const_new();
+        URL.get_or_init(|| async {
+            let server = TestPostgres::shared().unwrap_or_else(|err| panic!("{err}"));
+            server
+                .create_database("store_conformance")
+                .await
+                .unwrap_or_else(|err| panic!("{err}"))
+        })
+        .await
+    }
+
+    /// A connection to this process's database (one per test: a pool
+    /// belongs to the test's runtime).
+    pub(super) async fn database() -> PostgresStore {
+        PostgresStore::connect(database_url().await).await.unwrap()
+    }
+
+    async fn fresh_database(name: &str) -> String {
+        TestPostgres::shared()
+            .unwrap_or_else(|err| panic!("{err}"))
+            .create_database(name)
+            .await
+            .unwrap_or_else(|err| panic!("{err}"))
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn merchants_never_see_each_others_rows() {
+        let database = database().await;
+        let (acme, globex) = (
+            database.for_merchant("apart-acme"),
+            database.for_merchant("apart-globex"),
+        );
+        acme.save_return(&tracked("R-1", ReturnStage::AtWarehouse))
+            .await
+            .unwrap();
+        acme.set_watermark(T0).await.unwrap();
+        acme.append_journal(&[JournalEntry::new("R-1", T0, Step::Pulled, "")])
+            .await
+            .unwrap();
+        assert!(acme.push_event(&event("k-1", Some("R-1"))).await.unwrap());
+        acme.cache_channel("5512093", "Online Store").await.unwrap();
+        let t1 = T0 + Duration::minutes(5);
+        assert_eq!(
+            acme.claim(&ids(&["R-1"]), "w1", T0, t1).await.unwrap(),
+            ids(&["R-1"])
+        );
+
+        assert_eq!(globex.tracked_return("R-1").await.unwrap(), None);
+        assert!(globex.in_flight().await.unwrap().is_empty());
+        assert!(globex.stage_counts().await.unwrap().is_empty());
+        assert_eq!(globex.watermark().await.unwrap(), None);
+        assert!(globex.timeline("R-1").await.unwrap().is_empty());
+        assert!(globex.pending_events(10).await.unwrap().is_empty());
+        assert!(
+            globex.push_event(&event("k-1", Some("R-1"))).await.unwrap(),
+            "the same delivery key is new for another merchant"
+        );
+        assert_eq!(globex.cached_channel("5512093").await.unwrap(), None);
+        assert_eq!(
+            globex.claim(&ids(&["R-1"]), "w2", T0, t1).await.unwrap(),
+            ids(&["R-1"]),
+            "a lease is per merchant"
+        );
+        assert_eq!(acme.merchant(), "apart-acme");
+        assert_eq!(acme.location(), globex.location());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn workers_starting_at_once_apply_the_migrations_once() {
+        let url = fresh_database("conformance_migrate_at_once").await;
+        let connects = (0..6).map(|_| PostgresStore::connect(&url));
+        let stores: Vec<PostgresStore> = futures::future::try_join_all(connects).await.unwrap();
+
+        let mut connection = sqlx::PgConnection::connect(&url).await.unwrap();
+        let applied: Vec<(i64, bool)> =
+            sqlx::query_as("SELECT version, success FROM _sqlx_migrations ORDER BY version")
+                .fetch_all(&mut connection)
+                .await
+                .unwrap();
+        assert_eq!(applied, vec![(1, true)], "each migration applied once");
+        stores[0].set_watermark(T0).await.unwrap();
+        assert_eq!(stores[5].watermark().await.unwrap(), Some(T0));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn workers_on_separate_connections_are_each_granted_a_return_once() {
+        let url = database_url().await;
+        let workers = futures::future::try_join_all((0..4).map(|_| PostgresStore::connect(url)))
+            .await
+            .unwrap();
+        let wanted: Vec<String> = (0..200).map(|i| format!("R{i:03}")).collect();
+        let until = T0 + Duration::minutes(5);
+        let claims = workers.iter().enumerate().flat_map(|(w, store)| {
+            let store = store.for_merchant("separate-connections");
+            let wanted = &wanted;
+            // Each worker asks twice, in a different order each time.
+            (0..2).map(move |round| {
+                let store = store.clone();
+                let mut mine = wanted.clone();
+                if (w + round) % 2 == 1 {
+                    mine.reverse();
+                }
+                async move { store.claim(&mine, &format!("w{w}"), T0, until).await }
+            })
+        });
+        let granted = futures::future::try_join_all(claims).await.unwrap();
+        let mut holders = std::collections::HashMap::new();
+        for (index, ids) in granted.iter().enumerate() {
+            for id in ids {
+                let worker = index / 2;
+                let previous = holders.insert(id.clone(), worker);
+                assert!(
+                    previous.is_none_or(|p| p == worker),
+                    "{id} granted to workers {previous:?} and {worker}"
+                );
+            }
+        }
+        assert_eq!(
+            holders.len(),
+            wanted.len(),
+            "every return granted to someone"
+        );
+    }
+
+    #[tokio::test]
+    async fn an_unreachable_database_is_an_open_error_naming_the_host_never_the_password() {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .unwrap()
+            .port();
+        let url = format!("postgres://sync:hunter2@127.0.0.1:{port}/returns");
+        let err = PostgresStore::connect(&url).await.unwrap_err();
+        let shown = err.to_string();
+        assert!(
+            matches!(&err, StoreError::Open { location, .. } if *location == format!("127.0.0.1:{port}/returns")),
+            "{err:?}"
+        );
+        assert!(!shown.contains("hunter2"), "the password is shown: {shown}");
+
+        let err = PostgresStore::connect("postgres://sync:hunter2@db:notaport/returns")
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::Open { .. }), "{err:?}");
+        assert!(!err.to_string().contains("hunter2"), "{err}");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn calls_fail_while_the_database_is_away_and_resume_when_it_is_back() {
+        // A server of its own: taking it down must not disturb other tests.
+        let server = TestPostgres::start_local().unwrap_or_else(|err| panic!("{err}"));
+        let url = server.create_database("lost_connection").await.unwrap();
+        let store = PostgresStore::connect(&url).await.unwrap();
+        store.set_watermark(T0).await.unwrap();
+
+        server.take_down().unwrap();
+        let err = store.watermark().await.unwrap_err();
+        assert!(
+            matches!(
+                err,
+                StoreError::Io {
+                    operation: "watermark",
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+
+        server.bring_up().unwrap();
+        assert_eq!(
+            store.watermark().await.unwrap(),
+            Some(T0),
+            "the same store resumes"
+        );
     }
 }

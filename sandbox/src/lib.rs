@@ -31,6 +31,9 @@ pub mod cartrover_sim;
 pub mod cloudx_sim;
 pub mod faults;
 pub mod loop_sim;
+#[cfg(feature = "postgres")]
+#[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
+pub mod postgres;
 mod sandbox;
 pub mod scenario;
 mod seeding;

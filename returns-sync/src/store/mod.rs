@@ -16,12 +16,18 @@
 //!   answered 200, processed after;
 //! - the **sales-channel cache**, for returns Loop lists without a channel.
 //!
-//! Implementations: [`MemoryStore`] (tests, one-off runs) and, with the
+//! Implementations: [`MemoryStore`] (tests, one-off runs); with the
 //! default `sqlite` feature, `SqliteStore` (an embedded file the engine
-//! creates and migrates itself). Every implementation passes the same
-//! conformance suite (`tests/store_conformance.rs`).
+//! creates and migrates itself, one per merchant); with the `postgres`
+//! feature, `PostgresStore` (one database for many merchants and several
+//! workers). Every implementation passes the same conformance suite
+//! (`tests/store_conformance.rs`).
 
 mod memory;
+#[cfg(feature = "postgres")]
+mod postgres;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod sql;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
@@ -32,6 +38,8 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 pub use memory::MemoryStore;
+#[cfg(feature = "postgres")]
+pub use postgres::{DEFAULT_MERCHANT, PostgresStore};
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
 

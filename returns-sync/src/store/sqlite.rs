@@ -1,5 +1,5 @@
 //! The embedded SQLite store: the default durable state, one file the engine
-//! creates and migrates itself. The schema is in `migrations/`, embedded in
+//! creates and migrates itself. The schema is in `migrations/sqlite/`, embedded in
 //! the crate; see [`SqliteStore`] for what it holds.
 
 use std::path::{Path, PathBuf};
@@ -7,23 +7,23 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use sqlx::Row;
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
     SqliteSynchronous,
 };
-use time::format_description::well_known::Rfc3339;
-use time::macros::format_description;
-use time::{OffsetDateTime, UtcOffset};
+use time::OffsetDateTime;
 
+use super::sql::{
+    RETURN_COLUMNS, WATERMARK, corrupt, decode_count, decode_return, decode_time, encode_return,
+    encode_time, in_flight_stages, in_report_order, sql_error,
+};
 use super::{
     InboxEvent, JournalEntry, PendingEvent, ReturnStage, Step, Store, StoreError, TrackedReturn,
-    TrackedTicket,
 };
 
-/// The schema, embedded from `returns-sync/migrations/`.
-static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
+/// The schema, embedded from `returns-sync/migrations/sqlite/`.
+static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
 
 /// How long a statement waits for another connection's write lock before it
 /// fails (several engines, or a person with a SQLite shell, on one file).
@@ -31,9 +31,6 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Connections to a file: WAL lets readers run beside the one writer.
 const FILE_CONNECTIONS: u32 = 4;
-
-/// The `sync_state` row holding the pull watermark.
-const WATERMARK: &str = "pull_watermark";
 
 /// The location reported for a store opened with [`SqliteStore::open_in_memory`].
 const IN_MEMORY: &str = ":memory:";
@@ -44,7 +41,7 @@ const IN_MEMORY: &str = ":memory:";
 /// put it in an `Arc`. Built on [`sqlx`], whose SQLite driver bundles SQLite,
 /// so nothing needs to be installed on the machine.
 ///
-/// Opening applies the embedded migrations (from the crate's `migrations/`
+/// Opening applies the embedded migrations (from the crate's `migrations/sqlite/`
 /// folder), so a file written by an older version of the crate is brought up
 /// to date; the applied ones are listed in the `_sqlx_migrations` table. The
 /// file uses SQLite's WAL journal, so it is accompanied by `-wal` and `-shm`
@@ -231,10 +228,9 @@ impl Store for SqliteStore {
 
     async fn tracked_return(&self, return_id: &str) -> Result<Option<TrackedReturn>, StoreError> {
         const OP: &str = "tracked_return";
-        let row = sqlx::query(
-            "SELECT return_id, order_name, stage, core, tickets, updated_at \
-             FROM tracked_returns WHERE return_id = $1",
-        )
+        let row = sqlx::query(&format!(
+            "SELECT {RETURN_COLUMNS} FROM tracked_returns WHERE return_id = $1"
+        ))
         .bind(return_id)
         .fetch_optional(&self.pool)
         .await
@@ -244,8 +240,7 @@ impl Store for SqliteStore {
 
     async fn save_return(&self, tracked: &TrackedReturn) -> Result<(), StoreError> {
         const OP: &str = "save_return";
-        let core = serde_json::to_string(&tracked.core).map_err(|err| io_error(OP, err))?;
-        let tickets = serde_json::to_string(&tracked.tickets).map_err(|err| io_error(OP, err))?;
+        let row = encode_return(OP, tracked)?;
         sqlx::query(
             "INSERT INTO tracked_returns \
                  (return_id, order_name, stage, core, tickets, updated_at) \
@@ -257,12 +252,12 @@ impl Store for SqliteStore {
                  tickets = excluded.tickets, \
                  updated_at = excluded.updated_at",
         )
-        .bind(&tracked.return_id)
-        .bind(&tracked.order_name)
-        .bind(tracked.stage.as_str())
-        .bind(core)
-        .bind(tickets)
-        .bind(encode_time(OP, tracked.updated_at)?)
+        .bind(row.return_id)
+        .bind(row.order_name)
+        .bind(row.stage)
+        .bind(row.core)
+        .bind(row.tickets)
+        .bind(row.updated_at)
         .execute(&self.pool)
         .await
         .map_err(|err| sql_error(OP, err))?;
@@ -276,21 +271,19 @@ impl Store for SqliteStore {
         }
         let mut tx = self.pool.begin().await.map_err(|err| sql_error(OP, err))?;
         for tracked in returns {
-            let core = serde_json::to_string(&tracked.core).map_err(|err| io_error(OP, err))?;
-            let tickets =
-                serde_json::to_string(&tracked.tickets).map_err(|err| io_error(OP, err))?;
+            let row = encode_return(OP, tracked)?;
             sqlx::query(
                 "INSERT INTO tracked_returns \
                      (return_id, order_name, stage, core, tickets, updated_at) \
                  VALUES ($1, $2, $3, $4, $5, $6) \
                  ON CONFLICT (return_id) DO NOTHING",
             )
-            .bind(&tracked.return_id)
-            .bind(&tracked.order_name)
-            .bind(tracked.stage.as_str())
-            .bind(core)
-            .bind(tickets)
-            .bind(encode_time(OP, tracked.updated_at)?)
+            .bind(row.return_id)
+            .bind(row.order_name)
+            .bind(row.stage)
+            .bind(row.core)
+            .bind(row.tickets)
+            .bind(row.updated_at)
             .execute(&mut *tx)
             .await
             .map_err(|err| sql_error(OP, err))?;
@@ -301,15 +294,10 @@ impl Store for SqliteStore {
 
     async fn in_flight(&self) -> Result<Vec<TrackedReturn>, StoreError> {
         const OP: &str = "in_flight";
-        let stages: Vec<&str> = ReturnStage::ALL
-            .into_iter()
-            .filter(|stage| stage.is_in_flight())
-            .map(ReturnStage::as_str)
-            .collect();
+        let stages = in_flight_stages();
         let placeholders: Vec<String> = (1..=stages.len()).map(|i| format!("${i}")).collect();
         let sql = format!(
-            "SELECT return_id, order_name, stage, core, tickets, updated_at \
-             FROM tracked_returns WHERE stage IN ({}) ORDER BY return_id",
+            "SELECT {RETURN_COLUMNS} FROM tracked_returns WHERE stage IN ({}) ORDER BY return_id",
             placeholders.join(", ")
         );
         let mut query = sqlx::query(&sql);
@@ -329,18 +317,11 @@ impl Store for SqliteStore {
             .fetch_all(&self.pool)
             .await
             .map_err(|err| sql_error(OP, err))?;
-        let mut counts = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let name: String = get(OP, row, "stage")?;
-            let stage = ReturnStage::parse(&name)
-                .ok_or_else(|| corrupt(OP, format!("unknown stage {name:?}")))?;
-            let n: i64 = get(OP, row, "n")?;
-            let n = u64::try_from(n).map_err(|err| corrupt(OP, err))?;
-            counts.push((stage, n));
-        }
-        // The order a report lists them in, not the database's.
-        counts.sort_by_key(|(stage, _)| ReturnStage::ALL.iter().position(|s| s == stage));
-        Ok(counts)
+        let counts = rows
+            .iter()
+            .map(|row| decode_count(OP, &get::<String>(OP, row, "stage")?, get(OP, row, "n")?))
+            .collect::<Result<_, _>>()?;
+        Ok(in_report_order(counts))
     }
 
     async fn append_journal(&self, entries: &[JournalEntry]) -> Result<(), StoreError> {
@@ -515,75 +496,10 @@ impl Store for SqliteStore {
     }
 }
 
-/// Decodes a `tracked_returns` row.
-fn decode_return(operation: &'static str, row: &SqliteRow) -> Result<TrackedReturn, StoreError> {
-    let stage: String = get(operation, row, "stage")?;
-    let core: String = get(operation, row, "core")?;
-    let tickets: String = get(operation, row, "tickets")?;
-    Ok(TrackedReturn {
-        return_id: get(operation, row, "return_id")?,
-        order_name: get(operation, row, "order_name")?,
-        stage: ReturnStage::parse(&stage)
-            .ok_or_else(|| corrupt(operation, format!("unknown stage {stage:?}")))?,
-        core: serde_json::from_str(&core)
-            .map_err(|err| corrupt(operation, format!("column `core`: {err}")))?,
-        tickets: serde_json::from_str::<Vec<TrackedTicket>>(&tickets)
-            .map_err(|err| corrupt(operation, format!("column `tickets`: {err}")))?,
-        updated_at: decode_time(operation, &get::<String>(operation, row, "updated_at")?)?,
-    })
-}
-
-/// Reads a column; a value of the wrong type (or a NULL where none belongs)
-/// is corrupt data, not a failed read.
+/// Reads a column of a SQLite row.
 fn get<'r, T>(operation: &'static str, row: &'r SqliteRow, column: &str) -> Result<T, StoreError>
 where
     T: sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
 {
-    row.try_get(column).map_err(|err| sql_error(operation, err))
-}
-
-/// Formats a timestamp as stored: UTC, nine fractional digits.
-fn encode_time(operation: &'static str, at: OffsetDateTime) -> Result<String, StoreError> {
-    let utc = at.to_offset(UtcOffset::UTC);
-    if !(0..=9999).contains(&utc.year()) {
-        return Err(StoreError::Io {
-            operation,
-            reason: format!("timestamp {at} is outside the years 0000–9999 the store keeps"),
-        });
-    }
-    utc.format(format_description!(
-        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:9]Z"
-    ))
-    .map_err(|err| io_error(operation, err))
-}
-
-/// Parses a stored timestamp (any RFC 3339 text, so a hand-edited value in
-/// another offset still reads).
-fn decode_time(operation: &'static str, text: &str) -> Result<OffsetDateTime, StoreError> {
-    OffsetDateTime::parse(text, &Rfc3339)
-        .map_err(|err| corrupt(operation, format!("timestamp {text:?}: {err}")))
-}
-
-fn sql_error(operation: &'static str, err: sqlx::Error) -> StoreError {
-    match err {
-        sqlx::Error::ColumnDecode { .. }
-        | sqlx::Error::Decode(_)
-        | sqlx::Error::ColumnNotFound(_)
-        | sqlx::Error::TypeNotFound { .. } => corrupt(operation, err),
-        other => io_error(operation, other),
-    }
-}
-
-fn io_error(operation: &'static str, err: impl std::fmt::Display) -> StoreError {
-    StoreError::Io {
-        operation,
-        reason: err.to_string(),
-    }
-}
-
-fn corrupt(operation: &'static str, reason: impl std::fmt::Display) -> StoreError {
-    StoreError::Corrupt {
-        operation,
-        reason: reason.to_string(),
-    }
+    super::sql::get(operation, row, column)
 }
