@@ -37,9 +37,11 @@ pub struct EngineOptions {
     pub send_when_channel_unknown: bool,
     /// How long a worker's claim on a return lasts (default 5 minutes).
     /// Several workers may share one store; each claims a batch of returns
-    /// before calling a vendor about them. A worker that stops leaves its
-    /// returns to the others once this has passed, so it must exceed the
-    /// time one batch takes (retries included).
+    /// before calling a vendor about them and renews the claims every third
+    /// of this while it works on them. A worker that stops leaves its
+    /// returns to the others once this has passed; it must exceed the
+    /// longest a working worker may stall (a store that does not answer, a
+    /// paused process).
     #[serde(with = "seconds")]
     pub lease: Duration,
     /// Returns claimed and worked on together (default 32). Smaller batches

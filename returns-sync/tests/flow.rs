@@ -258,3 +258,91 @@ async fn a_store_out_of_reach_is_retried_with_backoff_and_the_engine_resumes() {
     }
     running.abort();
 }
+
+/// A batch that takes many leases' time (slow vendors) keeps its claims:
+/// the engine renews them while it works, so another worker is granted
+/// none of its returns until it has finished and released them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_slower_than_its_lease_is_never_taken_over() {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use returns_sync::{MemoryStore, Store};
+    use sandbox::{FaultConfig, Simulator};
+
+    let slow = FaultConfig {
+        latency: Duration::from_millis(150),
+        ..FaultConfig::default()
+    };
+    let sandbox = sandbox(
+        SandboxConfig::default()
+            .with_scenario(ScenarioConfig::new(23, 6))
+            .with_faults(Simulator::Loop, slow.clone())
+            .with_faults(Simulator::Cloudx, slow),
+    )
+    .await;
+    let store = Arc::new(MemoryStore::new());
+    let lease = Duration::from_millis(300);
+    let engine =
+        returns_sync::SyncEngine::builder(loop_client(&sandbox), cloudx(&sandbox), settings())
+            .shared_store(store.clone())
+            .options(
+                returns_sync::EngineOptions::default()
+                    .with_lease(lease)
+                    .with_batch(6)
+                    .with_concurrency(1),
+            )
+            .build()
+            .await
+            .unwrap();
+    let ids: Vec<String> = sandbox
+        .scenario()
+        .unwrap()
+        .plans()
+        .iter()
+        .map(|plan| plan.return_id.clone())
+        .collect();
+
+    let working = tokio::spawn(async move { engine.reconcile_once().await });
+    let mut taken_over = std::collections::BTreeSet::new();
+    let (mut probes_mid_batch, mut first_mid_batch, mut last_mid_batch) = (0, None, None);
+    while !working.is_finished() {
+        tokio::time::sleep(Duration::from_millis(40)).await;
+        // Mid-batch: a ticket existed before the probe (the batch was
+        // claimed), and a return is still `Pulled` after it (the batch, which
+        // holds every return, was not released).
+        let claimed_before = !sandbox.cloudx().tickets().is_empty();
+        let now = time::OffsetDateTime::now_utc();
+        // A probe with a fresh lease, released at once so that it never
+        // stands in the engine's way.
+        let granted = store
+            .claim(&ids, "intruder", now, now + time::Duration::milliseconds(1))
+            .await
+            .unwrap();
+        store.release(&granted, "intruder").await.unwrap();
+        let unreleased = store
+            .in_flight()
+            .await
+            .unwrap()
+            .iter()
+            .any(|t| t.stage == returns_sync::ReturnStage::Pulled);
+        if claimed_before && unreleased {
+            probes_mid_batch += 1;
+            first_mid_batch.get_or_insert(now);
+            last_mid_batch = Some(now);
+            taken_over.extend(granted);
+        }
+    }
+    working.await.unwrap();
+    let mid_batch = last_mid_batch
+        .zip(first_mid_batch)
+        .map(|(last, first)| last - first);
+    assert!(
+        mid_batch.is_some_and(|span| span > time::Duration::milliseconds(3 * 300)),
+        "the batch must outlast several leases to prove anything: {mid_batch:?} ({probes_mid_batch} probes)"
+    );
+    assert!(
+        taken_over.is_empty(),
+        "another worker was granted returns mid-batch: {taken_over:?}"
+    );
+}

@@ -370,14 +370,7 @@ impl SyncEngine {
     /// holds are its to finish (counted, not reported); a store that cannot
     /// be asked grants nothing.
     async fn claim(&self, ids: &[String], report: &mut SyncReport) -> Vec<String> {
-        let inner = &self.inner;
-        let now = inner.now();
-        let lease = time::Duration::try_from(inner.options.lease).unwrap_or(time::Duration::MINUTE);
-        match inner
-            .store
-            .claim(ids, &inner.worker, now, now + lease)
-            .await
-        {
+        match self.extend_lease(ids).await {
             Ok(granted) => {
                 report.counts.held_elsewhere += ids.len() - granted.len();
                 granted
@@ -389,6 +382,43 @@ impl SyncEngine {
                 });
                 Vec::new()
             }
+        }
+    }
+
+    /// Asks the store for (or to extend) this engine's lease on `ids`.
+    async fn extend_lease(&self, ids: &[String]) -> Result<Vec<String>, StoreError> {
+        let inner = &self.inner;
+        let now = inner.now();
+        let lease = time::Duration::try_from(inner.options.lease).unwrap_or(time::Duration::MINUTE);
+        inner
+            .store
+            .claim(ids, &inner.worker, now, now + lease)
+            .await
+    }
+
+    /// Runs `work` on claimed returns while renewing their leases every
+    /// third of a lease: a batch slowed by retries or a busy machine is never
+    /// taken over half-way by another worker (which would write its notes
+    /// and act a second time).
+    async fn holding<T>(&self, ids: &[String], work: impl Future<Output = T>) -> T {
+        let period = (self.inner.options.lease / 3).max(std::time::Duration::from_millis(10));
+        let renew = async {
+            let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+            loop {
+                ticks.tick().await;
+                match self.extend_lease(ids).await {
+                    Ok(granted) if granted.len() < ids.len() => tracing::warn!(
+                        lost = ids.len() - granted.len(),
+                        "leases ran out before they were renewed; another worker may take those returns over"
+                    ),
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "could not renew leases"),
+                }
+            }
+        };
+        tokio::select! {
+            out = work => out,
+            () = renew => unreachable!("lease renewal runs until the work ends"),
         }
     }
 
@@ -408,8 +438,11 @@ impl SyncEngine {
                 .into_iter()
                 .filter(|r| granted.iter().any(|id| id == r.id.as_ref()))
                 .collect();
-            let prepared = self.prepare_all(mine, report).await;
-            self.advance_all(prepared, report).await;
+            self.holding(&granted, async {
+                let prepared = self.prepare_all(mine, report).await;
+                self.advance_all(prepared, report).await;
+            })
+            .await;
             self.release(&granted).await;
         }
     }
@@ -437,20 +470,23 @@ impl SyncEngine {
         for batch in batches(listed, inner.options.batch) {
             let ids: Vec<String> = batch.iter().map(|t| t.return_id.clone()).collect();
             let granted = self.claim(&ids, report).await;
-            let mut mine = Vec::new();
-            for t in batch.into_iter().filter(|t| granted.contains(&t.return_id)) {
-                match inner.store.tracked_return(&t.return_id).await {
-                    Ok(Some(fresh)) if fresh == t => mine.push(t),
-                    Ok(_) => {}
-                    Err(e) => report.returns.push(ReturnReport {
-                        return_id: t.return_id.clone(),
-                        order_name: t.order_name.clone(),
-                        outcome: Outcome::failed(FailedStep::Store, e),
-                    }),
+            self.holding(&granted, async {
+                let mut mine = Vec::new();
+                for t in batch.into_iter().filter(|t| granted.contains(&t.return_id)) {
+                    match inner.store.tracked_return(&t.return_id).await {
+                        Ok(Some(fresh)) if fresh == t => mine.push(t),
+                        Ok(_) => {}
+                        Err(e) => report.returns.push(ReturnReport {
+                            return_id: t.return_id.clone(),
+                            order_name: t.order_name.clone(),
+                            outcome: Outcome::failed(FailedStep::Store, e),
+                        }),
+                    }
                 }
-            }
-            let prepared = self.prepare_tracked(mine, report).await;
-            self.advance_all(prepared, report).await;
+                let prepared = self.prepare_tracked(mine, report).await;
+                self.advance_all(prepared, report).await;
+            })
+            .await;
             self.release(&granted).await;
         }
     }
@@ -464,7 +500,8 @@ impl SyncEngine {
                 .into_iter()
                 .filter(|r| granted.iter().any(|id| id == r.id.as_ref()))
                 .collect();
-            self.close_out_all(mine, report).await;
+            self.holding(&granted, self.close_out_all(mine, report))
+                .await;
             self.release(&granted).await;
         }
     }
