@@ -423,12 +423,12 @@ impl LocalServer {
 /// The folder holding `initdb` and `pg_ctl`.
 fn find_bindir() -> Result<PathBuf, TestPostgresError> {
     let mut candidates = Vec::new();
-    if let Ok(output) = Command::new("pg_config").arg("--bindir").output() {
-        if output.status.success() {
-            candidates.push(PathBuf::from(
-                String::from_utf8_lossy(&output.stdout).trim(),
-            ));
-        }
+    if let Ok(output) = Command::new("pg_config").arg("--bindir").output()
+        && output.status.success()
+    {
+        candidates.push(PathBuf::from(
+            String::from_utf8_lossy(&output.stdout).trim(),
+        ));
     }
     // Debian installs servers per major version; the newest comes first.
     let mut versioned: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
