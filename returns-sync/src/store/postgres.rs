@@ -12,11 +12,11 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
 use time::OffsetDateTime;
 
 use super::sql::{
-    RETURN_COLUMNS, WATERMARK, corrupt, decode_count, decode_return, decode_time, encode_return,
-    encode_time, in_flight_stages, in_report_order, sql_error,
+    RETURN_COLUMNS, WATERMARK, decode_count, decode_entry, decode_pending, decode_return,
+    decode_time, encode_return, encode_time, in_flight_stages, in_report_order, sql_error,
 };
 use super::{
-    InboxEvent, JournalEntry, PendingEvent, ReturnStage, Step, Store, StoreError, TrackedReturn,
+    InboxEvent, JournalEntry, PendingEvent, ReturnStage, Store, StoreError, TrackedReturn,
 };
 
 /// The schema, embedded from `returns-sync/migrations/postgres/`.
@@ -344,18 +344,7 @@ impl Store for PostgresStore {
         .fetch_all(&self.pool)
         .await
         .map_err(|err| sql_error(OP, err))?;
-        rows.iter()
-            .map(|row| {
-                let step: String = get(OP, row, "step")?;
-                Ok(JournalEntry {
-                    return_id: get(OP, row, "return_id")?,
-                    at: decode_time(OP, &get::<String>(OP, row, "at")?)?,
-                    step: Step::parse(&step)
-                        .ok_or_else(|| corrupt(OP, format!("unknown step {step:?}")))?,
-                    detail: get(OP, row, "detail")?,
-                })
-            })
-            .collect()
+        rows.iter().map(|row| decode_entry(OP, row)).collect()
     }
 
     async fn push_event(&self, event: &InboxEvent) -> Result<bool, StoreError> {
@@ -389,20 +378,7 @@ impl Store for PostgresStore {
         .fetch_all(&self.pool)
         .await
         .map_err(|err| sql_error(OP, err))?;
-        rows.iter()
-            .map(|row| {
-                Ok(PendingEvent {
-                    seq: get(OP, row, "seq")?,
-                    event: InboxEvent {
-                        key: get(OP, row, "event_key")?,
-                        return_id: get(OP, row, "return_id")?,
-                        topic: get(OP, row, "topic")?,
-                        received_at: decode_time(OP, &get::<String>(OP, row, "received_at")?)?,
-                        body: get(OP, row, "body")?,
-                    },
-                })
-            })
-            .collect()
+        rows.iter().map(|row| decode_pending(OP, row)).collect()
     }
 
     async fn complete_event(&self, seq: i64) -> Result<(), StoreError> {

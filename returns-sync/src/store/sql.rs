@@ -10,7 +10,10 @@ use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 use time::{OffsetDateTime, UtcOffset};
 
-use super::{ReturnStage, StoreError, TrackedReturn, TrackedTicket};
+use super::{
+    InboxEvent, JournalEntry, PendingEvent, ReturnStage, Step, StoreError, TrackedReturn,
+    TrackedTicket,
+};
 
 /// The `sync_state` row holding the pull watermark.
 pub(super) const WATERMARK: &str = "pull_watermark";
@@ -66,6 +69,48 @@ where
         tickets: serde_json::from_str::<Vec<TrackedTicket>>(&tickets)
             .map_err(|err| corrupt(operation, format!("column `tickets`: {err}")))?,
         updated_at: decode_time(operation, &get::<R, String>(operation, row, "updated_at")?)?,
+    })
+}
+
+/// Decodes a `journal` row (`return_id, at, step, detail`).
+pub(super) fn decode_entry<R>(operation: &'static str, row: &R) -> Result<JournalEntry, StoreError>
+where
+    R: Row,
+    for<'r> &'r str: ColumnIndex<R>,
+    for<'r> String: Decode<'r, R::Database> + Type<R::Database>,
+{
+    let step: String = get(operation, row, "step")?;
+    Ok(JournalEntry {
+        return_id: get(operation, row, "return_id")?,
+        at: decode_time(operation, &get::<R, String>(operation, row, "at")?)?,
+        step: Step::parse(&step)
+            .ok_or_else(|| corrupt(operation, format!("unknown step {step:?}")))?,
+        detail: get(operation, row, "detail")?,
+    })
+}
+
+/// Decodes an `inbox` row (`seq, event_key, return_id, topic, received_at,
+/// body`).
+pub(super) fn decode_pending<R>(
+    operation: &'static str,
+    row: &R,
+) -> Result<PendingEvent, StoreError>
+where
+    R: Row,
+    for<'r> &'r str: ColumnIndex<R>,
+    for<'r> String: Decode<'r, R::Database> + Type<R::Database>,
+    for<'r> Option<String>: Decode<'r, R::Database> + Type<R::Database>,
+    for<'r> i64: Decode<'r, R::Database> + Type<R::Database>,
+{
+    Ok(PendingEvent {
+        seq: get(operation, row, "seq")?,
+        event: InboxEvent {
+            key: get(operation, row, "event_key")?,
+            return_id: get(operation, row, "return_id")?,
+            topic: get(operation, row, "topic")?,
+            received_at: decode_time(operation, &get::<R, String>(operation, row, "received_at")?)?,
+            body: get(operation, row, "body")?,
+        },
     })
 }
 
