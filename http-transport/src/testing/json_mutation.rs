@@ -105,7 +105,7 @@ impl AsRef<[u8]> for Body {
 
 impl fmt::Debug for Body {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        const HEAD: usize = 2048;
+        const HEAD: usize = 512;
         const TAIL: usize = 256;
         let bytes = &self.0;
         if bytes.len() <= HEAD + TAIL {
@@ -221,7 +221,7 @@ fn pick() -> impl Strategy<Value = Pick> {
 #[derive(Debug, Clone)]
 enum Replacement {
     Json(Value),
-    /// Pick into [`RAW_LITERALS`].
+    /// Which of [`RAW_LITERALS`].
     Raw(Pick),
 }
 
@@ -628,37 +628,43 @@ pub fn hostile_body(seeds: &[&[u8]]) -> BoxedStrategy<Body> {
 }
 
 /// Deterministic nesting bombs built from one seed: [`NESTING_DEPTH`]
-/// nested arrays and objects as the whole body, in place of each value of
-/// the seed, and as an extra field of each of its objects.
+/// nested arrays, then as many nested objects, as the whole body; then the
+/// seed with nested arrays in place of each of its values, and with nested
+/// objects as an extra field of each of its objects.
 ///
 /// A decoder that recursed without limit would overflow the stack on one of
-/// them (and abort the test process); serde_json must answer each with an
-/// error at its recursion limit, or skip it iteratively as an ignored field.
+/// them (and abort the test process); serde_json answers each with an error
+/// at its recursion limit, or skips it without recursing when the type
+/// ignores that field.
 pub fn nesting_bombs(seed: &[u8]) -> Vec<Body> {
     let seed = Seed::new(seed);
-    let arrays = RAW_LITERALS
-        .iter()
-        .position(|raw| raw.len() == 2 * NESTING_DEPTH && raw[0] == b'[')
-        .unwrap_or_default();
-    let objects = arrays + 1;
-    let mut bodies = vec![
-        Body(nested_arrays(NESTING_DEPTH)),
-        Body(nested_objects(NESTING_DEPTH)),
-    ];
+    let arrays = nested_arrays(NESTING_DEPTH);
+    let objects = nested_objects(NESTING_DEPTH);
+    let raw = |literal: &[u8]| {
+        Replacement::Raw(Pick::Exact(
+            RAW_LITERALS
+                .iter()
+                .position(|raw| raw == literal)
+                .unwrap_or_else(|| unreachable!("the bombs are raw literals")),
+        ))
+    };
+    let mut bodies = vec![Body(arrays.clone()), Body(objects.clone())];
     let Some(json) = &seed.json else {
         return bodies;
     };
-    for position in 0..paths(json).len() {
-        for literal in [arrays, objects] {
-            let at = Pick::Exact(position);
-            let raw = Pick::Exact(literal);
-            for mutation in [
-                Structural::Replace(at, Replacement::Raw(raw)),
-                Structural::Insert(at, Key::New("nested".to_owned()), Replacement::Raw(raw)),
-            ] {
-                bodies.push(Body(render(&seed, &[mutation], &[], None)));
-            }
-        }
+    let all = paths(json);
+    let object_count = all
+        .iter()
+        .filter(|path| matches!(get_ref(json, path), Some(Value::Object(_))))
+        .count();
+    for position in 0..all.len() {
+        let mutation = Structural::Replace(Pick::Exact(position), raw(&arrays));
+        bodies.push(Body(render(&seed, &[mutation], &[], None)));
+    }
+    for object in 0..object_count {
+        let key = Key::New("nested".to_owned());
+        let mutation = Structural::Insert(Pick::Exact(object), key, raw(&objects));
+        bodies.push(Body(render(&seed, &[mutation], &[], None)));
     }
     bodies
 }
