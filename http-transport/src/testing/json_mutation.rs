@@ -14,8 +14,13 @@
 //!   - a field or array element **deleted** (deleting the root leaves an
 //!     empty body);
 //!   - a value **replaced by one of another type** (string ↔ number ↔ bool
-//!     ↔ null ↔ array ↔ object, blank and `"N/A"` strings, extreme integers
-//!     and floats);
+//!     ↔ null ↔ array ↔ object, blank and `"N/A"` strings, small, boundary
+//!     — 255, 65 536, `u32::MAX + 1` … — and extreme integers and floats);
+//!   - a value **perturbed within its type**: a number made 0, ±1, negated,
+//!     ×1000, 255, 65 536, `u32::MAX + 1`, `i64::MAX`…; a string emptied,
+//!     padded, upper-cased, reversed, repeated, given a NUL or combining
+//!     characters; a bool flipped; an array emptied, doubled or reversed —
+//!     values that pass the type checks and reach the code using them;
 //!   - a field **inserted** into an object, under a key the seed uses
 //!     elsewhere (so it lands where a decoder reads it) or a new one;
 //!   - a value replaced by a **raw literal** no `serde_json::Value` can
@@ -239,6 +244,8 @@ enum Structural {
     Delete(Pick),
     Replace(Pick, Replacement),
     Insert(Pick, Key, Replacement),
+    /// A change that keeps the value's type (see [`perturb`]).
+    Perturb(Pick, Pick),
 }
 
 /// A change to the serialized bytes.
@@ -425,6 +432,13 @@ fn apply(value: &mut Value, seed: &Seed, mutation: &Structural, raws: &mut Vec<u
                 *slot = new;
             }
         }
+        Structural::Perturb(at, how) => {
+            let path = &all[at.index(all.len())];
+            if let Some(slot) = get_mut(value, path) {
+                let variants = perturb(slot);
+                *slot = variants[how.index(variants.len())].clone();
+            }
+        }
         Structural::Insert(at, key, with) => {
             let objects: Vec<&Vec<Step>> = all
                 .iter()
@@ -486,6 +500,21 @@ fn json_replacement() -> impl Strategy<Value = Value> {
         any::<bool>().prop_map(Value::Bool),
         any::<i64>().prop_map(Value::from),
         any::<u64>().prop_map(Value::from),
+        (-1000i64..100_000).prop_map(Value::from),
+        prop::sample::select(vec![
+            0,
+            1,
+            255,
+            256,
+            65_535,
+            65_536,
+            i64::from(i32::MIN),
+            i64::from(i32::MAX),
+            i64::from(u32::MAX),
+            i64::from(u32::MAX) + 1,
+            i64::MAX,
+        ])
+        .prop_map(Value::from),
         prop::sample::select(vec![
             i64::MIN as f64,
             u64::MAX as f64,
@@ -546,7 +575,74 @@ fn structural() -> impl Strategy<Value = Structural> {
         4 => (pick(), replacement()).prop_map(|(at, with)| Structural::Replace(at, with)),
         2 => (pick(), key, replacement())
             .prop_map(|(at, key, with)| Structural::Insert(at, key, with)),
+        4 => (pick(), pick()).prop_map(|(at, how)| Structural::Perturb(at, how)),
     ]
+}
+
+/// The type-preserving variants of `value`, one of which a
+/// [`Structural::Perturb`] picks: they pass a decoder's type checks and
+/// reach the code that uses the value (a count used as a size, an index, a
+/// string sliced by position).
+fn perturb(value: &Value) -> Vec<Value> {
+    match value {
+        Value::Number(n) => {
+            let mut out: Vec<Value> = [0, 1, -1, 255, 256, 1000, 65_536]
+                .into_iter()
+                .chain([
+                    i64::from(u32::MAX),
+                    i64::from(u32::MAX) + 1,
+                    i64::MAX,
+                    i64::MIN,
+                ])
+                .map(Value::from)
+                .collect();
+            out.push(Value::from(u64::MAX));
+            if let Some(i) = n.as_i64() {
+                for v in [i.wrapping_neg(), i.saturating_add(1), i.saturating_sub(1)] {
+                    out.push(Value::from(v));
+                }
+                for v in [i.saturating_mul(10), i.saturating_mul(1000)] {
+                    out.push(Value::from(v));
+                }
+            }
+            if let Some(f) = n.as_f64() {
+                out.extend(
+                    [-f, f + 0.5, f * 1e6, f / 3.0]
+                        .into_iter()
+                        .filter_map(Number::from_f64)
+                        .map(Value::Number),
+                );
+            }
+            out
+        }
+        Value::String(text) => [
+            String::new(),
+            " ".to_owned(),
+            format!(" {text} "),
+            text.to_uppercase(),
+            text.chars().rev().collect(),
+            text.repeat(100),
+            format!("{text}\u{0}"),
+            format!("{text}é\u{301}\u{1F600}"),
+            "N/A".to_owned(),
+        ]
+        .into_iter()
+        .map(Value::String)
+        .collect(),
+        Value::Bool(b) => vec![Value::Bool(!b)],
+        Value::Array(items) => {
+            let mut doubled = items.clone();
+            doubled.extend(items.iter().cloned());
+            let mut reversed = items.clone();
+            reversed.reverse();
+            vec![
+                Value::Array(Vec::new()),
+                Value::Array(doubled),
+                Value::Array(reversed),
+            ]
+        }
+        Value::Object(_) | Value::Null => vec![value.clone()],
+    }
 }
 
 fn byte_damage() -> impl Strategy<Value = ByteDamage> {
