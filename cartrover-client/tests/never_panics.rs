@@ -482,6 +482,8 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
         (0, "order_view.json"),
         (9, "inventory_list.json"),
         (6, "batch_create.json"),
+        // Product aliases decode through an untagged enum, which buffers.
+        (11, "product.json"),
     ] {
         for (i, bomb) in nesting_bombs(fixture(name)).into_iter().enumerate() {
             let accepted = decode_as_every_type(&bomb);
