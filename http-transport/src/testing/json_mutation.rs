@@ -36,8 +36,8 @@
 //! - [`arbitrary_json`]: any JSON document of small depth;
 //! - [`arbitrary_bytes`]: any bytes.
 //!
-//! Every input is bounded (about 150 KiB at most), so a run is quick and its
-//! memory small; the huge numbers also reach every count and length field,
+//! Every input is bounded (a few hundred KiB at most), so a run is quick and
+//! its memory small; the huge numbers also reach every count and length field,
 //! so a decoder that pre-allocates from a number the vendor sent (say
 //! `Vec::with_capacity(total_records)`) aborts on a capacity overflow or
 //! an allocation failure instead of passing.
@@ -345,6 +345,10 @@ fn marker(n: usize) -> String {
     format!("\u{1}raw-literal-{n}\u{1}")
 }
 
+fn is_marker(text: &str) -> bool {
+    text.starts_with("\u{1}raw-literal-")
+}
+
 /// Applies the mutations to a seed and renders the body.
 fn render(
     seed: &Seed,
@@ -434,7 +438,9 @@ fn apply(value: &mut Value, seed: &Seed, mutation: &Structural, raws: &mut Vec<u
         }
         Structural::Perturb(at, how) => {
             let path = &all[at.index(all.len())];
-            if let Some(slot) = get_mut(value, path) {
+            if let Some(slot) = get_mut(value, path)
+                && !slot.as_str().is_some_and(is_marker)
+            {
                 let variants = perturb(slot);
                 *slot = variants[how.index(variants.len())].clone();
             }
@@ -474,12 +480,13 @@ fn get_ref<'a>(mut value: &'a Value, path: &[Step]) -> Option<&'a Value> {
     Some(value)
 }
 
-/// Replaces each marker string in the serialized document with its raw
-/// literal.
+/// Replaces every occurrence of each marker string in the serialized
+/// document with its raw literal.
 fn splice_raw(mut body: Vec<u8>, raws: &[usize]) -> Vec<u8> {
     for (n, &literal) in raws.iter().enumerate() {
         let quoted = serde_json::to_vec(&marker(n)).unwrap_or_default();
-        if let Some(start) = find(&body, &quoted) {
+        // A later mutation may have copied the marker (an array doubled).
+        while let Some(start) = find(&body, &quoted) {
             body.splice(
                 start..start + quoted.len(),
                 RAW_LITERALS[literal].iter().copied(),
@@ -763,4 +770,47 @@ pub fn nesting_bombs(seed: &[u8]) -> Vec<Body> {
         bodies.push(Body(render(&seed, &[mutation], &[], None)));
     }
     bodies
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::test_runner::{Config, TestRunner};
+
+    use super::*;
+
+    #[test]
+    fn raw_literals_are_always_spliced_in() {
+        let seed: &[u8] = br#"{"id": 7, "lines": [{"sku": "A", "qty": 2}], "note": null}"#;
+        let config = Config {
+            failure_persistence: None,
+            ..Config::with_cases(2048)
+        };
+        TestRunner::new(config)
+            .run(&mutated(&[seed]), |body| {
+                prop_assert!(find(&body, b"raw-literal-").is_none(), "{:?}", body);
+                prop_assert!(body.len() < 1024 * 1024);
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    #[test]
+    fn nesting_bombs_cover_the_root_every_value_and_every_object() {
+        // Values: the root, a, a[0], a[1], a[1].b; objects: the root, a[1].
+        let bombs = nesting_bombs(br#"{"a": [1, {"b": 2}]}"#);
+        assert_eq!(bombs.len(), 2 + 5 + 2);
+        for bomb in &bombs {
+            let deep_arrays = find(bomb, &nested_arrays(NESTING_DEPTH)).is_some();
+            let deep_objects = find(bomb, &nested_objects(NESTING_DEPTH)).is_some();
+            assert!(deep_arrays || deep_objects, "{bomb:?}");
+        }
+        assert_eq!(nesting_bombs(b"<html>").len(), 2);
+    }
+
+    #[test]
+    fn deleting_the_root_leaves_an_empty_body() {
+        let seed = Seed::new(br#"{"a": 1}"#);
+        let body = render(&seed, &[Structural::Delete(Pick::Exact(0))], &[], None);
+        assert!(body.is_empty());
+    }
 }
