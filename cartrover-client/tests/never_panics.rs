@@ -262,7 +262,12 @@ fn harness() -> Harness {
         .expect("runtime");
     let canned = Canned::default();
     let server = runtime.block_on(async {
-        let server = MockServer::start().await;
+        // No request recording: a long run (`PROPTEST_CASES`) would keep
+        // every request in memory.
+        let server = MockServer::builder()
+            .disable_request_recording()
+            .start()
+            .await;
         Mock::given(any_request())
             .respond_with(canned.clone())
             .mount(&server)

@@ -37,10 +37,11 @@
 //! - [`arbitrary_bytes`]: any bytes.
 //!
 //! Every input is bounded (a few hundred KiB at most), so a run is quick and
-//! its memory small; the huge numbers also reach every count and length field,
-//! so a decoder that pre-allocates from a number the vendor sent (say
-//! `Vec::with_capacity(total_records)`) aborts on a capacity overflow or
-//! an allocation failure instead of passing.
+//! its memory small. The boundary and huge numbers reach every count and
+//! length field, so a decoder that pre-allocates from a number the vendor
+//! sent (say `Vec::with_capacity(total_records)`) meets `u32::MAX + 1` and
+//! `i64::MAX` there: a capacity overflow panic, an allocation failure or a
+//! peak memory far above the input's size, rather than a quiet pass.
 //!
 //! [`nesting_bombs`] gives, deterministically, a seed with deeply nested
 //! values at the root and at every position, for a plain `#[test]` that
