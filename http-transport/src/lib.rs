@@ -53,6 +53,9 @@ mod open_enum;
 mod rate_limit;
 mod request;
 pub mod retry;
+#[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
+pub mod testing;
 mod transport;
 
 pub use auth::Auth;

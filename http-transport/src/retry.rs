@@ -197,13 +197,17 @@ pub fn throttle_backoff(policy: &RetryPolicy, throttled: u32, jitter: f64) -> Du
 
 /// Parses a `Retry-After` value — delay in seconds or an HTTP date — into a
 /// delay from `now`. A date in the past gives zero; garbage gives `None`.
+/// A delay too long for a [`Duration`] (say `1e30`) gives [`Duration::MAX`]:
+/// the vendor asked for a long wait, and [`decide`] caps it at
+/// [`RetryPolicy::max_retry_after`].
 pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
     }
     if let Ok(seconds) = value.parse::<f64>() {
-        return (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds));
+        return (seconds.is_finite() && seconds >= 0.0)
+            .then(|| Duration::try_from_secs_f64(seconds).unwrap_or(Duration::MAX));
     }
     let at = httpdate::parse_http_date(value).ok()?;
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
@@ -330,6 +334,12 @@ mod tests {
             ),
             ("Sun, 06 Nov 1994 08:49:00 GMT", Some(Duration::ZERO)),
             ("-1", None),
+            // Past u64 seconds: found by the clients' never_panics property
+            // tests, where it used to panic in `Duration::from_secs_f64`.
+            ("18446744073709551616", Some(Duration::MAX)),
+            ("1e30", Some(Duration::MAX)),
+            ("1e400", None),
+            ("NaN", None),
             ("soon", None),
             ("", None),
         ];

@@ -668,7 +668,7 @@ impl Transport {
 /// Path tracking costs about half again the decode time, so the fast
 /// decoder goes first and `serde_path_to_error` only runs again on a body
 /// that failed, to name the path.
-fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, (String, String)> {
+pub(crate) fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, (String, String)> {
     let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
         b"null"
     } else {
