@@ -28,7 +28,10 @@ async fn a_thousand_returns_through_faults_and_crashes_lose_and_duplicate_nothin
     assert_eq!(result.wrong_decisions, 0, "{result}");
     assert_eq!(result.decided + result.waiting, result.returns, "{result}");
     assert_eq!(result.crashes, 2, "{result}");
-    assert!(result.failures_reported > 0, "faults must surface: {result}");
+    assert!(
+        result.failures_reported > 0,
+        "faults must surface: {result}"
+    );
     for kind in FaultKind::ALL
         .into_iter()
         .filter(|k| *k != FaultKind::ServerError)

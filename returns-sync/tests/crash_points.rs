@@ -80,7 +80,10 @@ async fn forward(State(proxy): State<Proxy>, request: Request) -> Response {
         .unwrap_or_default();
     let mut upstream = proxy
         .http
-        .request(method.clone(), format!("{}{path_and_query}", proxy.upstream))
+        .request(
+            method.clone(),
+            format!("{}{path_and_query}", proxy.upstream),
+        )
         .body(body);
     for (name, value) in &headers {
         if name != "host" && name != "content-length" {
@@ -115,13 +118,11 @@ async fn forward(State(proxy): State<Proxy>, request: Request) -> Response {
 async fn proxy(base_url: &str, hold: Arc<Hold>) -> Served {
     let url = reqwest::Url::parse(base_url).unwrap();
     let upstream = format!("{}://{}", url.scheme(), url.authority());
-    let router = axum::Router::new()
-        .fallback(forward)
-        .with_state(Proxy {
-            upstream,
-            http: reqwest::Client::new(),
-            hold,
-        });
+    let router = axum::Router::new().fallback(forward).with_state(Proxy {
+        upstream,
+        http: reqwest::Client::new(),
+        hold,
+    });
     sandbox::serve_router(router).await.unwrap()
 }
 
@@ -231,9 +232,13 @@ impl World {
     }
 
     /// A new engine on the same store runs until the return is done
-    /// (receiving the parcel in between), then everything is counted.
+    /// (receiving the parcel in between), then everything is counted. It
+    /// polls before it pulls: the store alone must be enough not to repeat
+    /// a write (a pull would show Loop's newer state first).
     async fn restart_and_finish(&self, expected_state: &str) {
         let engine = self.engine(false).await;
+        let report = engine.poll_once().await;
+        assert_eq!(report.failures().count(), 0, "{}", report.one_line());
         for _ in 0..4 {
             let report = engine.reconcile_once().await;
             assert_eq!(report.failures().count(), 0, "{}", report.one_line());
@@ -246,12 +251,19 @@ impl World {
             .unwrap()
             .expect("tracked");
         assert!(!tracked.stage.is_in_flight(), "{:?}", tracked.stage);
-        assert_eq!(loop_state(&self.sandbox, &self.plan.return_id), expected_state);
+        assert_eq!(
+            loop_state(&self.sandbox, &self.plan.return_id),
+            expected_state
+        );
         assert_eq!(self.sandbox.cloudx().tickets().len(), 1, "one ticket");
         assert_eq!(duplicate_tickets(&self.sandbox), 0);
         assert_eq!(duplicate_notes(&self.sandbox, &self.plan.return_id), 0);
         let notes = self.sandbox.loop_sim().notes(self.id());
-        assert_eq!(notes.len(), 2, "the ASN note and the decision note: {notes:?}");
+        assert_eq!(
+            notes.len(),
+            2,
+            "the ASN note and the decision note: {notes:?}"
+        );
         let actions = self.sandbox.loop_sim().accepted_actions(self.id());
         assert_eq!(actions.len(), 1, "one action: {actions:?}");
         assert_eq!(self.sandbox.loop_sim().duplicate_actions(), 0);
@@ -312,7 +324,13 @@ async fn a_crash_right_after_loop_took_the_decision_note() {
     world.loop_hold.arm();
     world.crash_at_the_hold().await;
     assert_eq!(world.sandbox.loop_sim().notes(world.id()).len(), 2);
-    assert!(world.sandbox.loop_sim().accepted_actions(world.id()).is_empty());
+    assert!(
+        world
+            .sandbox
+            .loop_sim()
+            .accepted_actions(world.id())
+            .is_empty()
+    );
     world.restart_and_finish("review").await;
 }
 
@@ -340,6 +358,9 @@ async fn act_then_crash(expectation: Expectation, state: &str) {
     world.loop_hold.arm();
     world.crash_at_the_hold().await;
     assert_eq!(loop_state(&world.sandbox, &world.plan.return_id), state);
-    assert_eq!(world.sandbox.loop_sim().accepted_actions(world.id()).len(), 1);
+    assert_eq!(
+        world.sandbox.loop_sim().accepted_actions(world.id()).len(),
+        1
+    );
     world.restart_and_finish(state).await;
 }

@@ -79,14 +79,14 @@ pub struct SoakRun {
 
 impl SoakRun {
     /// The run for `returns` returns: 10 % of calls faulted (see
-    /// [`faults`](Self::faults)), rate limits at 50 times the vendors'
-    /// (Loop 15,000 a minute, CloudX 500 a second), two crashes, a one-second client timeout against 1.5 s slow
+    /// [`faults`](Self::faults)), rate limits at 100 times the vendors'
+    /// (Loop 30,000 a minute, CloudX 1,000 a second), two crashes, a one-second client timeout against 1.5 s slow
     /// answers, schedules of a second, and a ten-minute deadline.
     pub fn new(returns: usize) -> Self {
         Self {
             returns,
             fault_rate: 0.10,
-            rate_scale: Some(50),
+            rate_scale: Some(100),
             crashes: 2,
             seed: 16,
             deadline: Duration::from_secs(10 * 60),
@@ -97,8 +97,8 @@ impl SoakRun {
                 .with_poll_interval(Duration::from_secs(1))
                 .with_jitter(0.2)
                 .with_lease(Duration::from_secs(60))
-                .with_concurrency(32)
-                .with_batch(128),
+                .with_concurrency(64)
+                .with_batch(256),
             progress: false,
         }
     }
@@ -271,7 +271,9 @@ pub async fn run(run: &SoakRun) -> Result<SoakResult, String> {
         let heard = Arc::clone(&heard);
         Ok::<_, String>(tokio::spawn(async move {
             engine
-                .run(std::future::pending::<()>(), |report| lock(&heard).take(report))
+                .run(std::future::pending::<()>(), |report| {
+                    lock(&heard).take(report)
+                })
                 .await;
         }))
     };
@@ -373,7 +375,7 @@ fn clients(run: &SoakRun, sandbox: &Sandbox) -> Result<(LoopClient, CloudxClient
         .base_url(sandbox.cloudx_base_url())
         .rate_limit(cloudx_limit)
         .timeouts(timeouts)
-        .max_concurrency(32)
+        .max_concurrency(64)
         .build()
         .map_err(|e| format!("CloudX client: {e}"))?;
     Ok((loop_client, cloudx))
@@ -433,6 +435,6 @@ mod tests {
             ..run.clone()
         };
         assert_ne!(points, other.crash_points());
-        assert_eq!(run.rate_limits(), Some((15_000, 500)));
+        assert_eq!(run.rate_limits(), Some((30_000, 1_000)));
     }
 }

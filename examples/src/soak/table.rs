@@ -8,7 +8,11 @@ use super::SoakResult;
 
 impl fmt::Display for SoakResult {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let verdict = if self.is_clean() { "clean" } else { "NOT CLEAN" };
+        let verdict = if self.is_clean() {
+            "clean"
+        } else {
+            "NOT CLEAN"
+        };
         writeln!(f, "soak: {verdict}")?;
         row(f, "returns", self.returns)?;
         row(f, "  decided (processed or flagged)", self.decided)?;
@@ -46,7 +50,12 @@ impl fmt::Display for SoakResult {
         for (step, n) in &self.failures_by_step {
             row(f, &format!("  {step}"), n)?;
         }
-        writeln!(f, "{:<34} {:>9.1} s", "wall time", self.elapsed.as_secs_f64())?;
+        writeln!(
+            f,
+            "{:<34} {:>9.1} s",
+            "wall time",
+            self.elapsed.as_secs_f64()
+        )?;
         for example in &self.examples {
             writeln!(f, "  {example}")?;
         }
@@ -76,10 +85,7 @@ mod tests {
         for label in ["duplicate actions", "lost", "crashes", "wall time"] {
             assert!(table.contains(label), "{label} missing: {table}");
         }
-        let lost = SoakResult {
-            lost: 1,
-            ..result
-        };
+        let lost = SoakResult { lost: 1, ..result };
         assert!(lost.to_string().starts_with("soak: NOT CLEAN"));
     }
 }
