@@ -7,7 +7,7 @@
 //! The run goes on until every return is decided (processed or flagged in
 //! Loop) or waiting (its tickets at the warehouse, the engine's last word
 //! on it a reason to wait), or until the deadline. Everything that matters
-//! is counted from the simulators' state ([`count`]), never from the
+//! is counted from the simulators' state, never from the
 //! engine's own reports; the reports only give the failures the engine
 //! reported and the reasons it waits.
 //!
@@ -138,10 +138,11 @@ impl SoakRun {
         })
     }
 
-    /// Where the crashes happen, as shares of the run's progress (see
-    /// [`count::Progress::share`]), in order: one in each of `crashes`
-    /// equal spans of the first 80 % of the run, at a seeded point of the
-    /// span's middle.
+    /// Where the crashes happen, as shares of the run's progress (half for
+    /// the tickets created, half for the returns decided), in order: one in
+    /// each of `crashes` equal spans of the first 80 % of the run, at a
+    /// seeded point of the span's middle — with two crashes, one while
+    /// tickets are being created and one while returns are being decided.
     pub fn crash_points(&self) -> Vec<f64> {
         let spans = f64::from(self.crashes) + 0.25;
         (0..self.crashes)
