@@ -165,9 +165,11 @@ async fn a_cut_off_or_non_json_2xx_body_is_a_decode_error_with_the_json_path() {
     let full = fixture("order_status.json");
     let cut = &full[..full.find("\"order_status\"").unwrap() + 20];
     let server = MockServer::start().await;
+    // A GET whose body is cut short is fetched again, up to the default
+    // policy's four attempts; cut every time, it is a decode error.
     expect("GET", "/v1/cart/orders/status/BL-CUT")
         .respond_with(ResponseTemplate::new(200).set_body_raw(cut.to_owned(), "application/json"))
-        .expect(1)
+        .expect(4)
         .mount(&server)
         .await;
     expect("GET", "/v1/cart/orders/status/BL-HTML")

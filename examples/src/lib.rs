@@ -11,7 +11,8 @@
 //!   inventory (`cartrover_orders`);
 //! - [`connect`]: the sandbox by default, the real services when their
 //!   credentials are in the environment;
-//! - [`settings`]: the merchant's settings from a TOML file and flags.
+//! - [`settings`]: the merchant's settings from a TOML file and flags;
+//! - [`soak`]: the reliability soak (faults, rate limits, crashes).
 
 pub mod connect;
 pub mod orders;
@@ -20,3 +21,4 @@ pub mod report;
 pub mod returns;
 pub mod scale;
 pub mod settings;
+pub mod soak;

@@ -249,6 +249,7 @@ fn count(merchants: &[Merchant]) -> ScaleResult {
         }
         result.tickets += per_reference.values().sum::<usize>();
         result.duplicate_tickets += per_reference.values().filter(|&&n| n > 1).count();
+        result.duplicate_actions += sandbox.loop_sim().duplicate_actions();
         let Some(scenario) = sandbox.scenario() else {
             continue;
         };

@@ -397,14 +397,33 @@ impl Transport {
     /// answer arrives, [`Error::Decode`] (with the JSON path) when the body
     /// does not match `T`, [`Error::InvalidRequest`] when the request cannot
     /// be built.
+    ///
+    /// An idempotent request whose answer was cut short — a body that ends
+    /// in the middle of its JSON, or is empty where `T` needs a value — is
+    /// sent again, within its retry policy's attempts, as a dropped
+    /// connection would be: the bytes were lost in transit. A complete body
+    /// of the wrong shape is not retried.
     pub async fn execute<T: DeserializeOwned>(
         &self,
         request: Request,
     ) -> Result<Response<T>, Error> {
         let operation = request.operation;
-        let response = self.execute_bytes(request).await?;
-        let body = decode::<T>(&response.body).map_err(|(path, message)| {
-            Error::Decode(Box::new(DecodeError {
+        let policy = request.retry_policy.unwrap_or(self.inner.retry);
+        let mut attempt = 1;
+        loop {
+            let response = self.execute_bytes(request.clone()).await?;
+            let (path, message) = match decode::<T>(&response.body) {
+                Ok(body) => return Ok(response.map(|_| body)),
+                Err(failure) => failure,
+            };
+            if request.idempotent && attempt < policy.max_attempts && is_cut_short(&response.body) {
+                let delay = crate::retry::backoff(&policy, attempt, rand::random::<f64>());
+                tracing::warn!(attempt, operation, "the answer was cut short; retrying");
+                tokio::time::sleep(delay).await;
+                attempt += 1;
+                continue;
+            }
+            return Err(Error::Decode(Box::new(DecodeError {
                 vendor: self.inner.vendor.name,
                 operation,
                 status: response.status,
@@ -412,9 +431,8 @@ impl Transport {
                 message,
                 request_id: response.request_id.clone(),
                 body_excerpt: excerpt(&response.body),
-            }))
-        })?;
-        Ok(response.map(|_| body))
+            })));
+        }
     }
 
     /// Sends `request` (retrying as its policy allows) and returns the raw
@@ -659,6 +677,18 @@ impl Transport {
                 Attempt::Failed(outcome, Error::Api(Box::new(error)))
             }
         }
+    }
+}
+
+/// Whether a body that did not decode was cut short rather than wrong:
+/// empty, or valid JSON as far as it goes but ending too early.
+fn is_cut_short(body: &[u8]) -> bool {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return true;
+    }
+    match serde_json::from_slice::<serde::de::IgnoredAny>(body) {
+        Ok(_) => false,
+        Err(e) => e.classify() == serde_json::error::Category::Eof,
     }
 }
 

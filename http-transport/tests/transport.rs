@@ -658,3 +658,61 @@ async fn an_endless_unannounced_body_is_cut_at_the_limit() {
         "the client kept reading: {sent} bytes sent"
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_body_cut_short_is_fetched_again_for_an_idempotent_call_only() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/things/7"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw(r#"{"id": 7, "na"#, "application/json"),
+        )
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/things/7"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw("", "application/json"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/things/7"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"id": 7})))
+        .mount(&server)
+        .await;
+    let transport = transport(&server);
+    let thing = transport
+        .execute::<Thing>(Request::get("/things/7"))
+        .await
+        .unwrap();
+    assert_eq!(thing.body, Thing { id: 7 });
+    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+
+    // A POST that may have been processed is not sent again.
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(201).set_body_raw(r#"{"id": 8"#, "application/json"))
+        .mount(&server)
+        .await;
+    let error = transport
+        .execute::<Thing>(Request::post("/things"))
+        .await
+        .unwrap_err();
+    assert!(error.is_decode(), "{error}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 4);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_complete_body_of_the_wrong_shape_is_not_fetched_again() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw("<html>oops</html>", "text/html"))
+        .mount(&server)
+        .await;
+    let error = transport(&server)
+        .execute::<Thing>(Request::get("/things/7"))
+        .await
+        .unwrap_err();
+    assert!(error.is_decode(), "{error}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}

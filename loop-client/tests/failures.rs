@@ -265,9 +265,11 @@ async fn an_html_page_with_status_200_is_a_decode_error() {
 #[tokio::test]
 async fn truncated_json_is_a_decode_error_naming_the_path() {
     let server = server().await;
+    // A body cut short is fetched again (a GET repeats harmlessly), up to
+    // the policy's four attempts; cut every time, it is a decode error.
     loop_mock("GET", "/warehouse/return/list")
         .respond_with(json(200, fixture!("truncated.json")))
-        .expect(1)
+        .expect(4)
         .mount(&server)
         .await;
 

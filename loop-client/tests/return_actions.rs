@@ -321,3 +321,34 @@ async fn note_validation_failure_from_loop_is_a_rejection() {
         Some("Content is required and must be less than 255 characters.")
     );
 }
+
+#[tokio::test]
+async fn flag_is_not_repeated_after_an_ambiguous_failure_but_process_is() {
+    // Loop accepts a second Flag as a no-op success: a retry after a 5xx
+    // (or a timeout) that Loop acted on would flag the return twice.
+    let server = server().await;
+    loop_mock("POST", "/warehouse/return/40211877/flag")
+        .respond_with(ResponseTemplate::new(503).set_body_string("<html>503</html>"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let error = client(&server).flag_return(&return_id()).await.unwrap_err();
+    assert!(error.is_retryable(), "{error}");
+
+    // A repeated Process is refused by Loop once the first landed: retried.
+    loop_mock("POST", "/warehouse/return/40211877/process")
+        .respond_with(ResponseTemplate::new(503).set_body_string("<html>503</html>"))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    loop_mock("POST", "/warehouse/return/40211877/process")
+        .respond_with(json(200, "\"true\""))
+        .expect(1)
+        .mount(&server)
+        .await;
+    client(&server)
+        .process_return(&return_id(), None)
+        .await
+        .unwrap();
+}

@@ -39,7 +39,7 @@ pub mod scenario;
 mod seeding;
 mod server;
 
-pub use faults::{FaultConfig, FaultDecision};
+pub use faults::{FaultConfig, FaultCounter, FaultCounts, FaultDecision, FaultKind};
 pub use sandbox::{Credentials, Sandbox, SandboxConfig, SandboxError, Simulator};
 pub use server::{DropConnection, Served, serve_router};
 

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::cartrover_sim::{CartroverConfig, CartroverSim, LeakyBucketConfig};
 use crate::cloudx_sim::{CloudxConfig, CloudxSim};
-use crate::faults::FaultConfig;
+use crate::faults::{FaultConfig, FaultCounter, FaultCounts};
 use crate::loop_sim::{self, LoopConfig, LoopSim};
 use crate::scenario::{Scenario, ScenarioConfig};
 use crate::seeding::seed;
@@ -235,6 +235,9 @@ pub struct Sandbox {
     cloudx_server: Served,
     cartrover_server: Served,
     scenario: Option<Scenario>,
+    loop_faults: FaultCounter,
+    cloudx_faults: FaultCounter,
+    cartrover_faults: FaultCounter,
 }
 
 impl Sandbox {
@@ -256,11 +259,23 @@ impl Sandbox {
             seed(scenario, &loop_sim, &cloudx, &cartrover)?;
         }
 
-        let loop_server =
-            serve(Simulator::Loop, config.loop_faults.layer(loop_sim.router())).await?;
+        let (loop_faults, cloudx_faults, cartrover_faults) = (
+            FaultCounter::new(),
+            FaultCounter::new(),
+            FaultCounter::new(),
+        );
+        let loop_server = serve(
+            Simulator::Loop,
+            config
+                .loop_faults
+                .layer_counted(loop_sim.router(), &loop_faults),
+        )
+        .await?;
         let cloudx_server = match serve(
             Simulator::Cloudx,
-            config.cloudx_faults.layer(cloudx.router()),
+            config
+                .cloudx_faults
+                .layer_counted(cloudx.router(), &cloudx_faults),
         )
         .await
         {
@@ -270,7 +285,9 @@ impl Sandbox {
                 return Err(error);
             }
         };
-        let cartrover_router = config.cartrover_faults.layer(cartrover.router());
+        let cartrover_router = config
+            .cartrover_faults
+            .layer_counted(cartrover.router(), &cartrover_faults);
         let cartrover_server = match serve(Simulator::Cartrover, cartrover_router).await {
             Ok(served) => served,
             Err(error) => {
@@ -287,6 +304,9 @@ impl Sandbox {
             cloudx_server,
             cartrover_server,
             scenario,
+            loop_faults,
+            cloudx_faults,
+            cartrover_faults,
         })
     }
 
@@ -337,6 +357,15 @@ impl Sandbox {
     /// every return.
     pub fn scenario(&self) -> Option<&Scenario> {
         self.scenario.as_ref()
+    }
+
+    /// The faults injected in front of one simulator so far, by kind.
+    pub fn fault_counts(&self, simulator: Simulator) -> FaultCounts {
+        match simulator {
+            Simulator::Loop => self.loop_faults.snapshot(),
+            Simulator::Cloudx => self.cloudx_faults.snapshot(),
+            Simulator::Cartrover => self.cartrover_faults.snapshot(),
+        }
     }
 
     /// The credentials of the three simulators.

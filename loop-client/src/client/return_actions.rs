@@ -46,19 +46,23 @@ impl LoopClient {
 
     /// Flag a return for review (`POST /warehouse/return/{return_id}/flag`):
     /// automated processing stops until a person reviews it. Flag takes no
-    /// reason; record it with [`create_note`](Self::create_note). Retried like
-    /// [`process_return`](Self::process_return).
+    /// reason; record it with [`create_note`](Self::create_note).
+    ///
+    /// Retried only when Loop cannot have acted on it (throttled, or the
+    /// connection never opened). Unlike Process, a repeat is not refused:
+    /// Loop accepts Flag on a flagged return as a no-op success, so a
+    /// retry after a timeout, a dropped connection or a 5xx could flag the
+    /// return a second time. After such a failure, read the return's state
+    /// to learn whether the flag landed (`review`) before flagging again.
     ///
     /// # Errors
     ///
     /// [`Error::Rejected`] when the return's state does not allow it; [`Error::Http`].
     pub async fn flag_return(&self, return_id: &ReturnId) -> Result<(), Error> {
-        self.simple_action(
-            "/warehouse/return/{return_id}/flag",
-            "flag_return",
-            return_id,
-        )
-        .await
+        let request = Request::post("/warehouse/return/{return_id}/flag")
+            .operation("flag_return")
+            .path_param(return_id);
+        self.action(request, "flag_return", Some(return_id)).await
     }
 
     /// Cancel a return (`POST /warehouse/return/{return_id}/cancel`): the

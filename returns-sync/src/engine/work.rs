@@ -453,7 +453,29 @@ pub(crate) async fn poll_and_decide(inner: &Inner, work: &mut Work) {
 
 /// Carries a decision out in Loop through the one implementation users
 /// share ([`apply_decision`]: the note first and once, then the action).
+///
+/// A flag is sent only to a return Loop does not show in review already:
+/// Loop accepts a second Flag as a no-op success, and an earlier flag may
+/// have landed unheard (its answer lost, or the engine stopped right after
+/// sending it) while the store still has the return at the warehouse. A
+/// repeated Process needs no such check: Loop refuses it once closed.
 async fn act(inner: &Inner, work: &mut Work, decision: &Decision) {
+    if matches!(decision, Decision::Flag { .. }) {
+        let lookup = loop_client::ReturnId::new(work.loop_id.as_ref()).into();
+        match inner.loop_client.get_return(&lookup, None).await {
+            Ok(ret) if ret.state == Some(loop_client::ReturnState::Review) => {
+                return flagged(inner, work, decision);
+            }
+            Ok(_) => {}
+            Err(e) => {
+                return work.settle(
+                    inner.now(),
+                    ReturnStage::AtWarehouse,
+                    Outcome::failed(FailedStep::Act, e),
+                );
+            }
+        }
+    }
     match apply_decision(&inner.loop_client, &work.loop_id, decision).await {
         Ok(applied) => {
             work.counts.acted += 1;
@@ -475,6 +497,23 @@ async fn act(inner: &Inner, work: &mut Work, decision: &Decision) {
             Outcome::failed(FailedStep::Act, e),
         ),
     }
+}
+
+/// Records a flag found already in place in Loop as carried out.
+fn flagged(inner: &Inner, work: &mut Work, decision: &Decision) {
+    let Decision::Flag { reasons } = decision else {
+        return;
+    };
+    let at = inner.now();
+    let outcome = Outcome::Flagged {
+        reasons: reasons.iter().map(ToString::to_string).collect(),
+    };
+    work.record(
+        at,
+        Step::Acted,
+        format!("{} (found in review)", outcome.kind()),
+    );
+    work.settle(at, ReturnStage::Decided, outcome);
 }
 
 /// A return that ended in Loop (cancelled, expired, closed) while some of

@@ -12,6 +12,7 @@ use axum::response::IntoResponse;
 use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
 
+use super::accepted::AcceptedAction;
 use super::errors::{LoopError, LoopResult, action_ok};
 use super::machine::{Action, decide};
 use super::model::{Note, ReturnState, StoredReturn};
@@ -70,16 +71,29 @@ fn act(
     Ok(action_ok())
 }
 
+/// Logs an action the simulator is about to answer with success.
+fn accept(state: &mut SimState, id: u64, action: Action, changed_state: bool) {
+    let at = state.now();
+    state.accepted.record(
+        id,
+        AcceptedAction {
+            action,
+            changed_state,
+            at,
+        },
+    );
+}
+
 /// An action that only changes the state: decide, then apply.
 fn state_change(shared: &Shared, params: &HashMap<String, String>, action: Action) -> LoopResult {
     act(shared, |state| {
         let (id, from) = existing(state, return_id(params))?;
-        Ok(
-            match decide(action, from, shared.config.allow_flagged_to_process)? {
-                Some(to) => transition(shared, state, id, to),
-                None => Vec::new(),
-            },
-        )
+        let to = decide(action, from, shared.config.allow_flagged_to_process)?;
+        accept(state, id, action, to.is_some());
+        Ok(match to {
+            Some(to) => transition(shared, state, id, to),
+            None => Vec::new(),
+        })
     })
 }
 
@@ -98,6 +112,7 @@ pub(super) async fn process(
             shared.config.allow_flagged_to_process,
         )?;
         if let Some(message) = state.failing_processing.remove(&id) {
+            accept(state, id, Action::Process, false);
             return Ok(state
                 .processing_failed_event(id, message)
                 .into_iter()
@@ -106,6 +121,7 @@ pub(super) async fn process(
         if let Some(details) = details {
             push_note(state, id, details);
         }
+        accept(state, id, Action::Process, to.is_some());
         Ok(to.map_or_else(Vec::new, |to| transition(&shared, state, id, to)))
     })
 }
@@ -177,6 +193,7 @@ pub(super) async fn remove(
             r.line_items.retain(|item| !requested.contains(&item.id));
             r.edited_at = Some(now);
         });
+        accept(state, id, Action::Remove, true);
         Ok(to.map_or_else(Vec::new, |to| transition(&shared, state, id, to)))
     })
 }

@@ -4,15 +4,32 @@
 use super::errors::LoopError;
 use super::model::ReturnState;
 
-/// A return action that may change the state.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Action {
+/// A return action that may change the state (re-exported as
+/// [`ReturnAction`](super::ReturnAction)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Process (`POST .../process`).
     Process,
+    /// Flag for review (`POST .../flag`).
     Flag,
+    /// Cancel (`POST .../cancel`).
     Cancel,
+    /// Close (`POST .../close`).
     Close,
-    /// Remove Line Items, which processes the return.
+    /// Remove Line Items, which processes the return (`POST .../remove`).
     Remove,
+}
+
+impl std::fmt::Display for Action {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Process => "process",
+            Self::Flag => "flag",
+            Self::Cancel => "cancel",
+            Self::Close => "close",
+            Self::Remove => "remove",
+        })
+    }
 }
 
 /// What `action` does to a return in `from`: `Ok(Some(to))` moves it,

@@ -61,7 +61,9 @@
 //!   `UNPROCESSABLE_FLAGGED_RETURN` when Process meets a flagged return);
 //!   Cancel uses `{"content"}`; Remove Line Items answers 422. An unknown
 //!   return answers 404 `{"errors":{"code":"NOT_FOUND"}}` (403 for Remove
-//!   Line Items).
+//!   Line Items). Every action answered with success, accepted no-ops
+//!   included, is logged per return: [`LoopSim::accepted_actions`],
+//!   [`LoopSim::duplicate_actions`].
 //! * **Process is applied at once** (Loop queues it): the state is `closed`
 //!   when the call returns, and the `return.updated` / `return.closed`
 //!   webhooks follow in the background. [`LoopSim::fail_next_processing`]
@@ -123,6 +125,7 @@
 //! The simulator reads the system clock unless [`LoopSim::set_now`] froze
 //! it; the clock stamps state changes, notes and default list windows.
 
+mod accepted;
 mod actions;
 mod asn;
 mod cursor;
@@ -151,7 +154,9 @@ use axum::routing::{get, post, put};
 use serde_json::Value;
 use time::OffsetDateTime;
 
+pub use accepted::AcceptedAction;
 pub use delivery::{RetryPolicy, WebhookAttempt};
+pub use machine::Action as ReturnAction;
 pub use model::{InsertReturnError, ReturnState};
 
 use delivery::Dispatcher;
@@ -272,6 +277,8 @@ struct State {
     frozen_now: Option<OffsetDateTime>,
     /// Returns whose next Process fails in the background, with the message.
     failing_processing: HashMap<u64, Option<String>>,
+    /// Every return action answered with success.
+    accepted: accepted::AcceptedLog,
 }
 
 impl State {
@@ -450,6 +457,21 @@ impl LoopSim {
             .get(id)
             .map(|r| r.notes.iter().map(|note| note.content.clone()).collect())
             .unwrap_or_default()
+    }
+
+    /// The return actions (process, flag, cancel, close, remove line items;
+    /// not notes, see [`LoopSim::notes`]) the simulator answered with
+    /// success on one return, oldest first — accepted no-ops included, such
+    /// as a second Flag.
+    pub fn accepted_actions(&self, id: u64) -> Vec<AcceptedAction> {
+        lock(&self.shared.state).accepted.of(id)
+    }
+
+    /// How many returns had one action accepted more than once (see
+    /// [`LoopSim::accepted_actions`]): what an integration that acts
+    /// exactly once never causes.
+    pub fn duplicate_actions(&self) -> usize {
+        lock(&self.shared.state).accepted.returns_with_duplicates()
     }
 
     /// Moves a return to `state` as the merchant or Loop itself would (e.g.

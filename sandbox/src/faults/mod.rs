@@ -1,30 +1,42 @@
 //! Fault injection around a simulator's router, deterministic by seed.
 //!
 //! [`FaultConfig::layer`] wraps any router with a middleware that, per
-//! request, may add latency, answer a 5xx *before* the simulator sees the
-//! request (no state change), or let the simulator process the request and
-//! then drop the connection without answering (state changed, client sees a
-//! transport failure — the case duplicate-protection logic must survive).
+//! request, may add latency and then inject one fault ([`FaultKind`]):
+//!
+//! * **before the simulator sees the request** (nothing changes): a 5xx with
+//!   a plain-text body (in bursts), a 5xx with an HTML page, a 429 with
+//!   `Retry-After`, a 429 without it;
+//! * **after the simulator processed it** (its state changed, the client
+//!   sees a failure — the cases duplicate protection must survive): the
+//!   connection dropped without an answer, the answer held back for
+//!   [`slow_delay`](FaultConfig::slow_delay) so that a client timeout fires
+//!   first, or a 2xx body cut short at a seeded offset (with a matching
+//!   `Content-Length`, so the client reads a complete but undecodable body).
 //!
 //! Decisions are a pure function of the seed and the request's sequence
 //! number (counted per wrapped router), so a client that sends its requests
 //! one after another sees the same faults on every run. Requests sent
 //! concurrently get the same *set* of decisions, but which request gets which
-//! one depends on arrival order.
+//! one depends on arrival order. [`FaultConfig::layer_counted`] also counts
+//! what was injected, by kind ([`FaultCounts`]).
 //!
 //! Rate limits are vendor-specific and live in each simulator's config; the
 //! sandbox applies [`FaultConfig::rate_limit`] there (see
 //! [`SandboxConfig`](crate::SandboxConfig)).
 
+mod counts;
+mod responses;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::Response;
+
+pub use counts::{FaultCounter, FaultCounts, FaultKind};
 
 use crate::server::DropConnection;
 
@@ -36,21 +48,44 @@ const SIM_CONTROL_SEGMENT: &str = "/_sim/";
 /// Which faults to inject into one simulator. The default injects nothing.
 ///
 /// Rates are probabilities in `0.0..=1.0` per request; values outside that
-/// range are clamped.
+/// range are clamped. The 5xx bursts are decided first; the other kinds share
+/// one draw per request, so their rates add up (a sum above 1 leaves the
+/// kinds listed last — truncation first — with less than asked).
 #[derive(Clone, Debug, PartialEq)]
 pub struct FaultConfig {
     /// Seed of the fault sequence: the same seed gives the same decisions
     /// for the same request sequence.
     pub seed: u64,
-    /// Probability that a request starts a run of injected 5xx answers. The
-    /// simulator does not see the request (nothing changes).
+    /// Probability that a request starts a run of injected plain-text 5xx
+    /// answers. The simulator does not see the request (nothing changes).
     pub server_error_rate: f64,
     /// Length of each run of 5xx answers once one is triggered (a "burst"),
     /// at least 1.
     pub server_error_burst: u32,
-    /// Statuses an injected error picks from (deterministically); each must
-    /// be a 5xx. Empty means `503`.
+    /// Statuses an injected error (plain or HTML) picks from
+    /// (deterministically); each must be a 5xx. Empty means `503`.
     pub server_error_statuses: Vec<StatusCode>,
+    /// Probability of a single 5xx whose body is an HTML page
+    /// (`text/html`), as a CDN or gateway sends it. The simulator does not
+    /// see the request.
+    pub html_error_rate: f64,
+    /// Probability of a 429 carrying `Retry-After:`
+    /// [`retry_after`](Self::retry_after). The simulator does not see the
+    /// request.
+    pub throttle_with_retry_after_rate: f64,
+    /// The wait a 429 asks for, sent in whole seconds (rounded up, at least
+    /// 1). Default 1 s.
+    pub retry_after: Duration,
+    /// Probability of a 429 without `Retry-After`. The simulator does not
+    /// see the request.
+    pub throttle_rate: f64,
+    /// Probability that the simulator processes the request and the answer
+    /// is then held back for [`slow_delay`](Self::slow_delay).
+    pub slow_rate: f64,
+    /// How long a slow answer is held back after the simulator processed
+    /// the request. Give the client a total timeout below it so that the
+    /// timeout fires; default 2 s.
+    pub slow_delay: Duration,
     /// Latency added before every request is handled.
     pub latency: Duration,
     /// Extra latency, uniformly between zero and this, added on top of
@@ -59,6 +94,11 @@ pub struct FaultConfig {
     /// Probability that the simulator processes the request and the
     /// connection is then closed without a response.
     pub drop_rate: f64,
+    /// Probability that the simulator processes the request and a 2xx
+    /// answer's body is cut short at a seeded offset, `Content-Length`
+    /// matching the bytes sent. Answers that are not 2xx, or have an empty
+    /// body, pass unchanged (and are not counted).
+    pub truncate_rate: f64,
     /// Rate limit of the simulator, replacing its vendor default when set:
     /// Loop requests per minute, CloudX requests per second, CartRover
     /// bucket capacity. Applied by [`Sandbox::start`](crate::Sandbox::start).
@@ -76,9 +116,16 @@ impl Default for FaultConfig {
                 StatusCode::BAD_GATEWAY,
                 StatusCode::SERVICE_UNAVAILABLE,
             ],
+            html_error_rate: 0.0,
+            throttle_with_retry_after_rate: 0.0,
+            retry_after: Duration::from_secs(1),
+            throttle_rate: 0.0,
+            slow_rate: 0.0,
+            slow_delay: Duration::from_secs(2),
             latency: Duration::ZERO,
             latency_jitter: Duration::ZERO,
             drop_rate: 0.0,
+            truncate_rate: 0.0,
             rate_limit: None,
         }
     }
@@ -86,16 +133,45 @@ impl Default for FaultConfig {
 
 /// What the fault layer does with one request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum FaultDecision {
     /// Pass the request to the simulator and return its answer.
     Pass,
-    /// Answer with this 5xx status without calling the simulator.
+    /// Answer with this 5xx status and a plain-text body without calling
+    /// the simulator.
     ServerError(StatusCode),
+    /// Answer with this 5xx status and an HTML page without calling the
+    /// simulator.
+    HtmlServerError(StatusCode),
+    /// Answer 429 without calling the simulator, with `Retry-After` when
+    /// this holds a wait.
+    Throttle(Option<Duration>),
+    /// Call the simulator, then hold its answer back this long.
+    SlowAfterProcessing(Duration),
     /// Call the simulator, then close the connection without answering.
     /// Servers started by [`serve_router`](crate::serve_router) (and so the
     /// [`Sandbox`](crate::Sandbox)) honour it; a router served some other way
     /// sends the simulator's answer.
     DropAfterProcessing,
+    /// Call the simulator, then cut a 2xx body at
+    /// [`FaultConfig::cut_fraction`] of its length.
+    TruncateAfterProcessing,
+}
+
+impl FaultDecision {
+    /// The kind of fault this is; `None` for [`FaultDecision::Pass`].
+    pub fn kind(self) -> Option<FaultKind> {
+        Some(match self {
+            Self::Pass => return None,
+            Self::ServerError(_) => FaultKind::ServerError,
+            Self::HtmlServerError(_) => FaultKind::HtmlServerError,
+            Self::Throttle(Some(_)) => FaultKind::ThrottledWithRetryAfter,
+            Self::Throttle(None) => FaultKind::ThrottledWithoutRetryAfter,
+            Self::SlowAfterProcessing(_) => FaultKind::SlowAfterProcessing,
+            Self::DropAfterProcessing => FaultKind::DroppedAfterProcessing,
+            Self::TruncateAfterProcessing => FaultKind::TruncatedAfterProcessing,
+        })
+    }
 }
 
 impl FaultConfig {
@@ -107,7 +183,27 @@ impl FaultConfig {
         }
     }
 
-    /// Sets the 5xx rate (and keeps the burst length).
+    /// The mix of the reliability soak: `total_rate` of the requests
+    /// faulted, split evenly among six kinds — HTML 5xx, 429 with
+    /// `Retry-After` (1 s), 429 without, slow answers after the write was
+    /// stored (2 s; see [`with_slow_answers`](Self::with_slow_answers)),
+    /// connections dropped after the write was stored, and truncated 2xx
+    /// bodies.
+    pub fn mixed(seed: u64, total_rate: f64) -> Self {
+        let each = total_rate.clamp(0.0, 1.0) / 6.0;
+        Self {
+            seed,
+            html_error_rate: each,
+            throttle_with_retry_after_rate: each,
+            throttle_rate: each,
+            slow_rate: each,
+            drop_rate: each,
+            truncate_rate: each,
+            ..Self::default()
+        }
+    }
+
+    /// Sets the plain-text 5xx rate (and keeps the burst length).
     pub fn with_server_errors(mut self, rate: f64) -> Self {
         self.server_error_rate = rate;
         self
@@ -116,6 +212,34 @@ impl FaultConfig {
     /// Sets the length of each 5xx burst.
     pub fn with_server_error_burst(mut self, burst: u32) -> Self {
         self.server_error_burst = burst;
+        self
+    }
+
+    /// Sets the rate of 5xx answers with an HTML page.
+    pub fn with_html_errors(mut self, rate: f64) -> Self {
+        self.html_error_rate = rate;
+        self
+    }
+
+    /// Sets the rate of 429s with `Retry-After: retry_after` and of 429s
+    /// without it.
+    pub fn with_throttles(
+        mut self,
+        with_retry_after: f64,
+        retry_after: Duration,
+        without_retry_after: f64,
+    ) -> Self {
+        self.throttle_with_retry_after_rate = with_retry_after;
+        self.retry_after = retry_after;
+        self.throttle_rate = without_retry_after;
+        self
+    }
+
+    /// Sets the rate of answers held back for `delay` after the simulator
+    /// processed the request.
+    pub fn with_slow_answers(mut self, rate: f64, delay: Duration) -> Self {
+        self.slow_rate = rate;
+        self.slow_delay = delay;
         self
     }
 
@@ -132,6 +256,12 @@ impl FaultConfig {
         self
     }
 
+    /// Sets the rate of 2xx bodies cut short after processing.
+    pub fn with_truncations(mut self, rate: f64) -> Self {
+        self.truncate_rate = rate;
+        self
+    }
+
     /// Sets the simulator's rate limit (see [`FaultConfig::rate_limit`]).
     pub fn with_rate_limit(mut self, limit: u32) -> Self {
         self.rate_limit = Some(limit);
@@ -141,7 +271,7 @@ impl FaultConfig {
     /// True when the layer would change nothing about any request.
     pub fn is_inert(&self) -> bool {
         self.server_error_rate <= 0.0
-            && self.drop_rate <= 0.0
+            && self.kind_rates().iter().all(|(rate, _)| *rate <= 0.0)
             && self.latency.is_zero()
             && self.latency_jitter.is_zero()
     }
@@ -152,10 +282,23 @@ impl FaultConfig {
         if let Some(status) = self.server_error_at(sequence) {
             return FaultDecision::ServerError(status);
         }
-        if unit(self.seed, sequence, Stream::Drop) < self.drop_rate.clamp(0.0, 1.0) {
-            return FaultDecision::DropAfterProcessing;
+        // One draw shared by the other kinds, each owning a slice of [0, 1)
+        // in turn. Drops come first, so a config with drops only decides as
+        // it always has.
+        let draw = unit(self.seed, sequence, Stream::Kind);
+        let mut upper = 0.0;
+        for (rate, decision) in self.kind_rates() {
+            upper += rate.clamp(0.0, 1.0);
+            if draw < upper {
+                return decision(self, sequence);
+            }
         }
         FaultDecision::Pass
+    }
+
+    /// Where a truncated body is cut, as a share of its length in `[0, 1)`.
+    pub fn cut_fraction(&self, sequence: u64) -> f64 {
+        unit(self.seed, sequence, Stream::Cut)
     }
 
     /// The latency added to the request with this sequence number.
@@ -172,14 +315,42 @@ impl FaultConfig {
     /// Wraps `router` so that every request goes through this fault plan.
     /// An inert config returns the router unchanged (no overhead).
     pub fn layer(&self, router: axum::Router) -> axum::Router {
+        self.layer_counted(router, &FaultCounter::new())
+    }
+
+    /// Like [`layer`](Self::layer), counting every fault injected in
+    /// `counter`.
+    pub fn layer_counted(&self, router: axum::Router, counter: &FaultCounter) -> axum::Router {
         if self.is_inert() {
             return router;
         }
         let state = Arc::new(LayerState {
             config: self.clone(),
             sequence: AtomicU64::new(0),
+            counter: counter.clone(),
         });
         router.layer(middleware::from_fn_with_state(state, inject))
+    }
+
+    /// The kinds that share one draw, in order, with their rates.
+    #[allow(clippy::type_complexity)]
+    fn kind_rates(&self) -> [(f64, fn(&FaultConfig, u64) -> FaultDecision); 6] {
+        [
+            (self.drop_rate, |_, _| FaultDecision::DropAfterProcessing),
+            (self.html_error_rate, |c, s| {
+                FaultDecision::HtmlServerError(c.status_at(s))
+            }),
+            (self.throttle_with_retry_after_rate, |c, _| {
+                FaultDecision::Throttle(Some(c.retry_after))
+            }),
+            (self.throttle_rate, |_, _| FaultDecision::Throttle(None)),
+            (self.slow_rate, |c, _| {
+                FaultDecision::SlowAfterProcessing(c.slow_delay)
+            }),
+            (self.truncate_rate, |_, _| {
+                FaultDecision::TruncateAfterProcessing
+            }),
+        ]
     }
 
     /// A request is in a burst when any of the last `burst` sequence numbers
@@ -193,12 +364,17 @@ impl FaultConfig {
         let first = sequence.saturating_sub(burst - 1);
         let trigger =
             (first..=sequence).find(|&start| unit(self.seed, start, Stream::ServerError) < rate)?;
+        Some(self.status_at(trigger))
+    }
+
+    /// The 5xx status of an error triggered at `sequence`.
+    fn status_at(&self, sequence: u64) -> StatusCode {
         let statuses = &self.server_error_statuses;
         if statuses.is_empty() {
-            return Some(StatusCode::SERVICE_UNAVAILABLE);
+            return StatusCode::SERVICE_UNAVAILABLE;
         }
-        let pick = mix(self.seed, trigger, Stream::Status) % statuses.len() as u64;
-        Some(statuses[pick as usize])
+        let pick = mix(self.seed, sequence, Stream::Status) % statuses.len() as u64;
+        statuses[pick as usize]
     }
 }
 
@@ -206,6 +382,7 @@ impl FaultConfig {
 struct LayerState {
     config: FaultConfig,
     sequence: AtomicU64,
+    counter: FaultCounter,
 }
 
 async fn inject(State(state): State<Arc<LayerState>>, request: Request, next: Next) -> Response {
@@ -217,29 +394,52 @@ async fn inject(State(state): State<Arc<LayerState>>, request: Request, next: Ne
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
-    match state.config.decide(sequence) {
+    let decision = state.config.decide(sequence);
+    let record = || {
+        if let Some(kind) = decision.kind() {
+            state.counter.record(kind);
+        }
+    };
+    match decision {
         FaultDecision::Pass => next.run(request).await,
-        FaultDecision::ServerError(status) => injected_error(status),
+        FaultDecision::ServerError(status) => {
+            record();
+            responses::plain_server_error(status)
+        }
+        FaultDecision::HtmlServerError(status) => {
+            record();
+            responses::html_server_error(status)
+        }
+        FaultDecision::Throttle(retry_after) => {
+            record();
+            responses::throttled(retry_after)
+        }
+        FaultDecision::SlowAfterProcessing(delay) => {
+            let response = next.run(request).await;
+            // Counted before the wait: the client may hang up meanwhile,
+            // and this future is then dropped.
+            record();
+            tokio::time::sleep(delay).await;
+            response
+        }
         FaultDecision::DropAfterProcessing => {
             let mut response = next.run(request).await;
+            record();
             response.extensions_mut().insert(DropConnection);
             response
         }
+        FaultDecision::TruncateAfterProcessing => {
+            let response = next.run(request).await;
+            match responses::truncated(response, state.config.cut_fraction(sequence)).await {
+                Ok(cut) => {
+                    record();
+                    cut
+                }
+                // Nothing to cut: the answer goes as it was, uncounted.
+                Err(unchanged) => unchanged,
+            }
+        }
     }
-}
-
-/// A plain-text 5xx, as a proxy or load balancer in front of the vendor would
-/// send it: deliberately not the vendor's JSON error shape.
-fn injected_error(status: StatusCode) -> Response {
-    let mut response = Response::new(Body::from(format!(
-        "{status}: injected by the sandbox fault layer"
-    )));
-    *response.status_mut() = status;
-    response.headers_mut().insert(
-        axum::http::header::CONTENT_TYPE,
-        axum::http::HeaderValue::from_static("text/plain; charset=utf-8"),
-    );
-    response
 }
 
 /// Independent decision streams, so that e.g. the drop rate does not change
@@ -248,8 +448,11 @@ fn injected_error(status: StatusCode) -> Response {
 enum Stream {
     ServerError = 1,
     Status = 2,
-    Drop = 3,
+    /// The draw shared by drops and the other single-request kinds (it was
+    /// the drop stream before they existed, and keeps its number).
+    Kind = 3,
     Latency = 4,
+    Cut = 5,
 }
 
 /// SplitMix64 finaliser over (seed, stream, sequence): a stable, well-mixed
@@ -319,6 +522,41 @@ mod tests {
         assert!((1_700..2_300).contains(&errors), "errors: {errors}");
         // Drops are decided among the requests that got no 5xx (90 %).
         assert!((3_200..4_000).contains(&drops), "drops: {drops}");
+    }
+
+    #[test]
+    fn the_mix_splits_its_rate_evenly_among_six_kinds() {
+        let config = FaultConfig::mixed(11, 0.3);
+        let mut seen = std::collections::HashMap::new();
+        for decision in decisions(&config, 60_000) {
+            *seen.entry(decision.kind()).or_insert(0u32) += 1;
+        }
+        assert!(!seen.contains_key(&Some(FaultKind::ServerError)));
+        for kind in FaultKind::ALL
+            .into_iter()
+            .filter(|k| *k != FaultKind::ServerError)
+        {
+            let n = seen.get(&Some(kind)).copied().unwrap_or(0);
+            // 5 % of 60,000 each.
+            assert!((2_600..3_400).contains(&n), "{kind}: {n}");
+        }
+        assert_eq!(
+            config.decide(0).kind().is_some(),
+            config.clone().decide(0).kind().is_some()
+        );
+    }
+
+    #[test]
+    fn drops_alone_decide_as_before_the_other_kinds_existed() {
+        // The drop stream keeps its number: drop-only configs are unchanged.
+        let config = FaultConfig::seeded(5).with_drops(0.3);
+        let expected: Vec<bool> = (0..200).map(|i| unit(5, i, Stream::Kind) < 0.3).collect();
+        let got: Vec<bool> = (0..200)
+            .map(|i| config.decide(i) == FaultDecision::DropAfterProcessing)
+            .collect();
+        assert_eq!(got, expected);
+        let cut = config.cut_fraction(3);
+        assert!((0.0..1.0).contains(&cut));
     }
 
     #[test]
