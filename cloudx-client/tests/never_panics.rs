@@ -1,4 +1,4 @@
-//! Decoders and parsers never panic (issue 16, point 3).
+//! Decoders and parsers never panic.
 //!
 //! CloudX's wire types are private to the crate (its wire names live in one
 //! module), so every response is read the way a caller reads it: through the
@@ -10,36 +10,19 @@
 //! never overflows the stack.
 //!
 //! 256 cases per operation by default; more with
-//! `PROPTEST_CASES=100000 cargo test --release -p cloudx-client --test never_panics`.
-
-use std::sync::{Arc, Mutex};
+//! `PROPTEST_CASES=20000 cargo test --release -p cloudx-client --test never_panics`.
 
 use cloudx_client::prelude::*;
 use cloudx_client::transport::{RateLimit, Request, RetryPolicy, Timeouts};
 use cloudx_client::*;
 use futures::StreamExt;
+use http_transport::fixture;
 use http_transport::testing::json_mutation::{hostile_body, nesting_bombs};
+use http_transport::testing::{CannedAnswer, CannedServer};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 #[cfg(feature = "core")]
 use returns_core::ShipmentObservation;
-use wiremock::matchers::any as any_request;
-use wiremock::{Mock, MockServer, Respond, ResponseTemplate};
-
-/// `(name, bytes)` of a fixture, compiled in.
-macro_rules! fixture {
-    ($name:literal) => {
-        (
-            $name,
-            include_bytes!(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/tests/fixtures/",
-                $name
-            ))
-            .as_slice(),
-        )
-    };
-}
 
 const FIXTURES: &[(&str, &[u8])] = &[
     fixture!("error_404_ticket.json"),
@@ -115,29 +98,10 @@ fn status() -> impl Strategy<Value = u16> {
     ]
 }
 
-/// A loopback server answering every request with the body and status of
-/// the case under test.
-#[derive(Clone, Default)]
-struct Canned(Arc<Mutex<(u16, Vec<u8>)>>);
-
-impl Canned {
-    fn set(&self, status: u16, body: &[u8]) {
-        *self.0.lock().expect("no poisoned lock") = (status, body.to_vec());
-    }
-}
-
-impl Respond for Canned {
-    fn respond(&self, _: &wiremock::Request) -> ResponseTemplate {
-        let (status, body) = self.0.lock().expect("no poisoned lock").clone();
-        ResponseTemplate::new(status).set_body_raw(body, "application/json")
-    }
-}
-
 struct Harness {
     runtime: tokio::runtime::Runtime,
     client: CloudxClient,
-    canned: Canned,
-    _server: MockServer,
+    server: CannedServer,
 }
 
 /// A client whose every call reaches the canned answer: no retries, no rate
@@ -147,20 +111,7 @@ fn harness() -> Harness {
         .enable_all()
         .build()
         .expect("runtime");
-    let canned = Canned::default();
-    let server = runtime.block_on(async {
-        // No request recording: a long run (`PROPTEST_CASES`) would keep
-        // every request in memory.
-        let server = MockServer::builder()
-            .disable_request_recording()
-            .start()
-            .await;
-        Mock::given(any_request())
-            .respond_with(canned.clone())
-            .mount(&server)
-            .await;
-        server
-    });
+    let server = runtime.block_on(CannedServer::start());
     let client = CloudxClient::builder("cx-secret")
         .base_url(format!("{}/v1", server.uri()))
         .timeouts(Timeouts::none())
@@ -172,8 +123,7 @@ fn harness() -> Harness {
     Harness {
         runtime,
         client,
-        canned,
-        _server: server,
+        server,
     }
 }
 
@@ -277,7 +227,7 @@ fn client_operations_never_panic() {
             ..Config::default()
         })
         .run(&strategy, |(status, body)| {
-            harness.canned.set(status, &body);
+            harness.server.answer(CannedAnswer::new(status, &body[..]));
             let _ = harness.runtime.block_on(call(&harness.client, operation));
             Ok(())
         })
@@ -300,7 +250,7 @@ fn client_operations_accept_their_fixtures() {
         (10, "warehouses.json"),
     ];
     for (operation, name) in cases {
-        harness.canned.set(200, fixture(name));
+        harness.server.answer(CannedAnswer::new(200, fixture(name)));
         harness
             .runtime
             .block_on(call(&harness.client, operation))
@@ -321,7 +271,7 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
         "warehouses.json",
     ] {
         for (i, bomb) in nesting_bombs(fixture(name)).iter().enumerate() {
-            harness.canned.set(200, bomb);
+            harness.server.answer(CannedAnswer::new(200, &bomb[..]));
             for operation in [1, 2, 5] {
                 let result = harness.runtime.block_on(call(&harness.client, operation));
                 if i == 0 {

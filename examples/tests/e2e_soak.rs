@@ -1,4 +1,4 @@
-//! The reliability soak at 1,000 returns (issue 16): 10 % of Loop and
+//! The reliability soak at 1,000 returns: 10 % of Loop and
 //! CloudX calls faulted with every kind of fault, rate limits on, the
 //! engine crashed twice and restarted on its SQLite file — and nothing
 //! lost, nothing done twice, counted from the sandbox's state.

@@ -1,4 +1,4 @@
-//! Decoders and parsers never panic (issue 16, point 3).
+//! Decoders and parsers never panic.
 //!
 //! Every body Loop can send — response bodies of every endpoint, webhook
 //! deliveries with their signature header — is fed, as hostile variants of
@@ -7,14 +7,14 @@
 //! panics and never overflows the stack.
 //!
 //! 256 cases per property by default; more with
-//! `PROPTEST_CASES=100000 cargo test --release -p loop-client --test never_panics`.
+//! `PROPTEST_CASES=20000 cargo test --release -p loop-client --test never_panics`.
 
-use std::sync::{Arc, Mutex};
-
+use http_transport::fixture;
 use http_transport::testing::decode;
 use http_transport::testing::json_mutation::{
     NESTING_DEPTH, arbitrary_bytes, hostile_body, nested_arrays, nested_objects, nesting_bombs,
 };
+use http_transport::testing::{CannedAnswer, CannedServer};
 use http_transport::{Classifier, ResponseParts, StatusCode, header};
 use loop_client::webhook::{
     DeliveryKey, LabelEvent, ReturnEvent, ReturnProcessingEvent, SignatureError, WebhookError,
@@ -24,23 +24,6 @@ use loop_client::*;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use time::macros::datetime;
-use wiremock::matchers::any as any_request;
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
-
-/// `(name, bytes)` of a fixture, compiled in.
-macro_rules! fixture {
-    ($name:literal) => {
-        (
-            $name,
-            include_bytes!(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/tests/fixtures/",
-                $name
-            ))
-            .as_slice(),
-        )
-    };
-}
 
 /// Every recorded body: responses, errors, webhooks, and the odd ones (an
 /// HTML gateway page, a truncated body) that only get byte-level damage.
@@ -275,48 +258,17 @@ impl SignatureHeader {
     }
 }
 
-/// A loopback server answering every request with the body and status of
-/// the case under test.
-#[derive(Clone, Default)]
-struct Canned(Arc<Mutex<(u16, Vec<u8>)>>);
-
-impl Canned {
-    fn set(&self, status: u16, body: &[u8]) {
-        *self.0.lock().expect("no poisoned lock") = (status, body.to_vec());
-    }
-}
-
-impl Respond for Canned {
-    fn respond(&self, _: &Request) -> ResponseTemplate {
-        let (status, body) = self.0.lock().expect("no poisoned lock").clone();
-        ResponseTemplate::new(status).set_body_raw(body, "application/json")
-    }
-}
-
-/// A client whose every call reaches `canned`, without retries or rate
-/// limit so each case is one request.
-fn client_and_server(runtime: &tokio::runtime::Runtime) -> (LoopClient, Canned, MockServer) {
-    let canned = Canned::default();
-    let server = runtime.block_on(async {
-        // No request recording: a long run (`PROPTEST_CASES`) would keep
-        // every request in memory.
-        let server = MockServer::builder()
-            .disable_request_recording()
-            .start()
-            .await;
-        Mock::given(any_request())
-            .respond_with(canned.clone())
-            .mount(&server)
-            .await;
-        server
-    });
+/// A client whose every call reaches `server`'s answer, without retries or
+/// rate limit so each case is one request.
+fn client_and_server(runtime: &tokio::runtime::Runtime) -> (LoopClient, CannedServer) {
+    let server = runtime.block_on(CannedServer::start());
     let client = LoopClient::builder("test-loop-key")
         .base_url(format!("{}/api/v1", server.uri()))
         .retry_policy(RetryPolicy::none())
         .rate_limit(RateLimit::per_second(1_000_000))
         .build()
         .expect("client builds");
-    (client, canned, server)
+    (client, server)
 }
 
 /// The operations whose answers the client reads, by number.
@@ -416,7 +368,7 @@ fn operation_seeds(n: usize) -> Vec<&'static [u8]> {
 #[test]
 fn client_operations_never_panic() {
     let runtime = runtime();
-    let (client, canned, _server) = client_and_server(&runtime);
+    let (client, server) = client_and_server(&runtime);
     for operation in 0..OPERATIONS {
         let strategy = (status(), hostile_body(&operation_seeds(operation)));
         TestRunner::new(Config {
@@ -424,7 +376,7 @@ fn client_operations_never_panic() {
             ..Config::default()
         })
         .run(&strategy, |(status, body)| {
-            canned.set(status, &body);
+            server.answer(CannedAnswer::new(status, &body[..]));
             let _ = runtime.block_on(call(&client, operation));
             Ok(())
         })
@@ -437,7 +389,7 @@ fn client_operations_never_panic() {
 #[test]
 fn client_operations_accept_their_fixtures() {
     let runtime = runtime();
-    let (client, canned, _server) = client_and_server(&runtime);
+    let (client, server) = client_and_server(&runtime);
     let cases: &[(usize, &[u8])] = &[
         (0, fixture("returns_page_1.json")),
         (1, fixture("return_details.json")),
@@ -452,7 +404,7 @@ fn client_operations_accept_their_fixtures() {
         (15, fixture("order.json")),
     ];
     for &(operation, body) in cases {
-        canned.set(200, body);
+        server.answer(CannedAnswer::new(200, body));
         runtime
             .block_on(call(&client, operation))
             .unwrap_or_else(|e| panic!("operation {operation}: {e}"));
@@ -513,9 +465,9 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
         }
     }
     let runtime = runtime();
-    let (client, canned, _server) = client_and_server(&runtime);
+    let (client, server) = client_and_server(&runtime);
     for bomb in nesting_bombs(b"{}") {
-        canned.set(200, &bomb);
+        server.answer(CannedAnswer::new(200, &bomb[..]));
         for operation in 0..OPERATIONS {
             let _ = runtime.block_on(call(&client, operation));
         }

@@ -1,4 +1,4 @@
-//! The surface shared with the other clients (issue 15): typed auth
+//! The surface shared with the other clients: typed auth
 //! failures, error predicates, decode errors on 2xx, the connection test, the
 //! raw escape hatch and webhook deduplication.
 

@@ -1,4 +1,4 @@
-//! The settings loader never panics (issue 16, point 3).
+//! The settings loader never panics.
 //!
 //! [`IntegrationSettings`] are loaded by deserializing a merchant's JSON (or
 //! TOML) configuration, then [`IntegrationSettings::validate`]d. Fed hostile

@@ -1,4 +1,4 @@
-//! Crash points made explicit (issue 16, point 2): for each write of the
+//! Crash points made explicit: for each write of the
 //! flow — create the ticket, write a note, act — the engine is stopped
 //! right after the vendor accepted the write and before anything else
 //! happened (its answer never arrives, then the engine's task is aborted),

@@ -1,4 +1,4 @@
-//! The reliability soak of issue 16: the returns integration through
+//! The reliability soak: the returns integration through
 //! `returns-sync` against the sandbox, with faults on Loop and CloudX,
 //! scaled vendor rate limits and engine crashes; prints what the
 //! simulators hold at the end and exits non-zero unless it is clean.

@@ -1,4 +1,4 @@
-//! The reliability soak of issue 16: the returns integration, through
+//! The reliability soak: the returns integration, through
 //! `returns-sync`, against the sandbox with a share of every Loop and CloudX
 //! call faulted, vendor rate limits on (at the vendors' published shape,
 //! scaled up so the run fits a few minutes), and the engine crashed part way

@@ -4,7 +4,10 @@
 //!   runs on every success body, so a test can feed it bodies directly,
 //!   without a server, and still test the path the clients take.
 //! - [`json_mutation`] holds `proptest` strategies that turn valid JSON
-//!   bodies (recorded fixtures) into hostile ones.
+//!   bodies (recorded fixtures, compiled in with [`fixture!`](crate::fixture))
+//!   into hostile ones.
+//! - [`CannedServer`] answers every request with one generated answer, to
+//!   drive a whole client with them.
 //!
 //! Together they check the property "decoders never panic": whatever the
 //! body, a decode returns the value or a typed error.
@@ -35,7 +38,10 @@ use std::fmt;
 
 use serde::de::DeserializeOwned;
 
+mod canned;
 pub mod json_mutation;
+
+pub use canned::{CannedAnswer, CannedServer};
 
 /// Why [`decode`] refused a body: what the transport puts in a
 /// [`DecodeError`](crate::DecodeError).
