@@ -60,7 +60,7 @@ const IN_MEMORY: &str = ":memory:";
 /// | `leases`          | return id → the worker working on it (`holder`) and `until`     |
 ///
 /// Stages and steps are stored by their names ([`ReturnStage::as_str`],
-/// [`Step::as_str`]). Completed inbox events stay (`done = 1`), so a
+/// [`Step::as_str`](crate::Step::as_str)). Completed inbox events stay (`done = 1`), so a
 /// redelivery is still recognised. Data that does not decode (JSON, a name,
 /// a timestamp edited by hand) is reported as [`StoreError::Corrupt`].
 ///
