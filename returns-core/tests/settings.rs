@@ -29,23 +29,7 @@ fn minimal_settings_take_the_documented_defaults() {
 
 #[test]
 fn full_settings_load_and_round_trip() {
-    let json = r#"{
-        "warehouse_code": "BERGEN-NJ-01",
-        "product_identification": "UPC",
-        "test_mode": true,
-        "auto_process": true,
-        "excluded_sales_channels": ["Amazon", "eBay"],
-        "receipt_criteria": {
-            "wait_for_all_shipments": false,
-            "shortage": {"wait_days": 5},
-            "process_partial_receipts": true,
-            "allow_over_receipt": true,
-            "damaged_tolerance": 2,
-            "flag_unexpected_items": false,
-            "not_arrived": {"after_days": 45, "action": "wait"}
-        }
-    }"#;
-    let settings: IntegrationSettings = serde_json::from_str(json).unwrap();
+    let settings: IntegrationSettings = serde_json::from_str(common::FULL_SETTINGS).unwrap();
     assert_eq!(
         settings.product_identification,
         ProductIdentification::Barcode

@@ -13,6 +13,8 @@
 //! hundred); more with
 //! `PROPTEST_CASES=100000 cargo test --release -p returns-core --test settings_never_panics`.
 
+mod common;
+
 use http_transport::testing::json_mutation::{hostile_body, nesting_bombs};
 use proptest::prelude::*;
 use proptest::test_runner::Config;
@@ -21,22 +23,7 @@ use returns_core::*;
 /// Valid settings, from the minimal to the fully specified.
 const SEEDS: &[&[u8]] = &[
     br#"{"warehouse_code": "BERGEN-NJ-01"}"#,
-    br#"{
-        "warehouse_code": "BERGEN-NJ-01",
-        "product_identification": "UPC",
-        "test_mode": true,
-        "auto_process": true,
-        "excluded_sales_channels": ["Amazon", "eBay"],
-        "receipt_criteria": {
-            "wait_for_all_shipments": false,
-            "shortage": {"wait_days": 5},
-            "process_partial_receipts": true,
-            "allow_over_receipt": true,
-            "damaged_tolerance": 2,
-            "flag_unexpected_items": false,
-            "not_arrived": {"after_days": 45, "action": "wait"}
-        }
-    }"#,
+    common::FULL_SETTINGS.as_bytes(),
     br#"{
         "warehouse_code": "BERGEN-NL-01",
         "product_identification": "sku",

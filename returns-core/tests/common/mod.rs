@@ -7,6 +7,24 @@ use returns_core::*;
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
 
+/// Settings with every field given, in the shape a merchant's file has.
+pub const FULL_SETTINGS: &str = r#"{
+    "warehouse_code": "BERGEN-NJ-01",
+    "product_identification": "UPC",
+    "test_mode": true,
+    "auto_process": true,
+    "excluded_sales_channels": ["Amazon", "eBay"],
+    "receipt_criteria": {
+        "wait_for_all_shipments": false,
+        "shortage": {"wait_days": 5},
+        "process_partial_receipts": true,
+        "allow_over_receipt": true,
+        "damaged_tolerance": 2,
+        "flag_unexpected_items": false,
+        "not_arrived": {"after_days": 45, "action": "wait"}
+    }
+}"#;
+
 /// When the test returns are created.
 pub const CREATED: OffsetDateTime = datetime!(2025-03-04 12:00 UTC);
 
