@@ -1,5 +1,6 @@
 //! Command line of the `bench` binary: run the measures, print the table.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -7,6 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use super::error::BenchError;
 use super::fixture::{Fixture, scenario};
+use super::markdown::{self, Provenance};
 use super::report::Table;
 use super::{core_vs_decode, memory, overhead, rate};
 
@@ -20,6 +22,11 @@ pub struct Cli {
     /// Run only these measures (repeatable); all by default.
     #[arg(long, value_enum)]
     only: Vec<Measure>,
+    /// Also write the table, with the date, commit and machine, to this
+    /// Markdown file (only between its `<!-- bench:begin/end -->` markers
+    /// when it has them, e.g. the README).
+    #[arg(long, value_name = "FILE")]
+    markdown: Option<PathBuf>,
     #[command(subcommand)]
     command: Option<Internal>,
 }
@@ -166,13 +173,13 @@ fn run(cli: &Cli) -> Result<ExitCode, BenchError> {
         ))?);
     }
 
-    println!("{table}");
-    println!(
-        "{} bar(s) failed; run time {:.0} s on {} CPU(s).",
-        table.failures(),
-        started.elapsed().as_secs_f64(),
-        std::thread::available_parallelism().map_or(1, usize::from)
-    );
+    let provenance = Provenance::collect(started.elapsed());
+    let block = markdown::render(&table, &provenance);
+    println!("{block}");
+    if let Some(path) = &cli.markdown {
+        markdown::write(path, &block)?;
+        progress(&format!("table written to {}", path.display()));
+    }
     Ok(if table.all_passed() {
         ExitCode::SUCCESS
     } else {

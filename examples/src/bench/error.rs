@@ -78,4 +78,13 @@ pub enum BenchError {
         /// What went wrong.
         message: String,
     },
+    /// The Markdown table could not be written.
+    #[error("cannot write the table to {path}: {source}")]
+    Write {
+        /// The file.
+        path: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
 }

@@ -15,6 +15,7 @@ pub mod counting;
 pub mod decode_cost;
 pub mod error;
 pub mod fixture;
+pub mod markdown;
 pub mod memory;
 pub mod overhead;
 pub mod pipeline;

@@ -81,6 +81,11 @@ impl Table {
         self.rows.iter().all(|row| row.pass != Some(false))
     }
 
+    /// How many rows carry a bar.
+    pub fn checked(&self) -> usize {
+        self.rows.iter().filter(|row| row.pass.is_some()).count()
+    }
+
     /// How many checked rows failed.
     pub fn failures(&self) -> usize {
         self.rows
@@ -92,7 +97,7 @@ impl Table {
 
 impl fmt::Display for Table {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let header = ["measure", "value", "bar", "result"];
+        let header = ["measure", "value", "bar", "verdict"];
         let cells: Vec<[String; 4]> = self
             .rows
             .iter()
