@@ -47,13 +47,13 @@
 //! server bug this stream does not hide or detect; a whole page repeated is
 //! the [`Error::Pagination`] above.
 //!
-//! **Memory.** Whatever the number of returns, a stream holds one page in
-//! flight and, to recognise repeats, two 8-byte hashes per page read (of the
-//! cursor followed and of the page's return ids): a few hundred KB at most,
-//! at the default page limit, and nothing that grows with the returns. [`LoopApi::returns_in_window`] adds the keys of
-//! two pages and of the returns near one window bound; it reads its
-//! requests one after the other, and nothing of a request is kept once the
-//! next begins but those keys.
+//! **Memory.** A stream holds the page in flight, never the returns it has
+//! yielded. To recognise repeats it keeps two 8-byte hashes per page read (of
+//! the cursor followed and of the page's return ids): memory that grows with
+//! pages, not returns, and stops at the page limit (a few hundred KB at the
+//! default). [`LoopApi::returns_in_window`] adds the ids and states of the
+//! page before and of the returns near one window bound; a request's page
+//! hashes go when the next request begins.
 //!
 //! **Page metadata.** [`LoopApi::returns_pages`] streams whole
 //! [`ReturnsPage`]s (with the request id and the links) beside the item
@@ -66,7 +66,6 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use percent_encoding::percent_decode_str;
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-
 use time::{Duration, OffsetDateTime};
 
 use crate::api::LoopApi;
