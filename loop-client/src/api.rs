@@ -87,7 +87,8 @@ pub trait LoopApi: Send + Sync {
     }
 
     /// Every return of a window of any length, across the requested states,
-    /// each once (see [`ReturnWindowQuery`]); a repeated cursor or page in
+    /// each once in bounded memory (see [`ReturnWindowQuery`] and
+    /// [`pagination`](crate::pagination)); a repeated cursor or page in
     /// any pass is an [`Error::Pagination`], a pass of more than
     /// [`max_pages`](Self::max_pages) pages an [`Error::TooManyPages`].
     fn returns_in_window(&self, query: ReturnWindowQuery) -> BoxStream<'_, Result<Return, Error>> {

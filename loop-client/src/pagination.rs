@@ -24,6 +24,37 @@
 //! `Ok` with returns left unread. [`LoopApi::returns_in_window`] applies the
 //! limit to each of its requests (one per 120-day window and state).
 //!
+//! **Each return once, in bounded memory.** [`LoopApi::returns_in_window`]
+//! removes the repeats its own splitting and paging can cause, without
+//! keeping every return it has yielded:
+//!
+//! - windows share their bounds, so a return timed on the bound between two
+//!   windows can be listed by both: the stream remembers the returns of a
+//!   window timed within [`BOUNDARY_MARGIN`] of the bound it shares with the
+//!   next one (or without the timestamp the filter applies to) and drops
+//!   their repeat in that next window;
+//! - an offset-based cursor shifts when a return enters the list while it is
+//!   read, and lists the last returns of a page again on the next: the
+//!   stream remembers the page before and drops its returns from the page
+//!   after;
+//! - a return is in one state at a time, so each state pass lists it once;
+//!   a return whose state changes while the window is read can come again
+//!   in its new state, the later copy being the newer one (dropping it would
+//!   hide the change).
+//!
+//! A repeat is recognised by id and state. A return repeated further back
+//! than the page before, or across windows away from their bound, is a
+//! server bug this stream does not hide or detect; a whole page repeated is
+//! the [`Error::Pagination`] above.
+//!
+//! **Memory.** A stream holds the page in flight, never the returns it has
+//! yielded. To recognise repeats it keeps two 8-byte hashes per page read (of
+//! the cursor followed and of the page's return ids): memory that grows with
+//! pages, not returns, and stops at the page limit (a few hundred KB at the
+//! default). [`LoopApi::returns_in_window`] adds the ids and states of the
+//! page before and of the returns near one window bound; a request's page
+//! hashes go when the next request begins.
+//!
 //! **Page metadata.** [`LoopApi::returns_pages`] streams whole
 //! [`ReturnsPage`]s (with the request id and the links) beside the item
 //! stream [`LoopApi::returns_stream`].
@@ -35,8 +66,10 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use percent_encoding::percent_decode_str;
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use time::{Duration, OffsetDateTime};
 
 use crate::api::LoopApi;
+use crate::enums::{DateFilter, ReturnState};
 use crate::error::Error;
 use crate::ids::ReturnId;
 use crate::models::returns::Return;
@@ -53,6 +86,15 @@ use crate::query::{ListReturnsQuery, ReturnWindowQuery};
 /// 120-day window and state separately. Change it with
 /// [`LoopClientBuilder::max_pages`](crate::LoopClientBuilder::max_pages).
 pub const DEFAULT_MAX_PAGES: usize = 10_000;
+
+/// How far from the bound two windows of
+/// [`returns_in_window`](LoopApi::returns_in_window) share a return's time
+/// may lie for the stream to remember it against a repeat in the next window.
+///
+/// The bound is one instant, but a day covers the unconfirmed time zone in
+/// which Loop reads `from` / `to` (spec open question 7) and any rounding of
+/// the bound; the stream remembers at most the returns of two days at a time.
+pub const BOUNDARY_MARGIN: Duration = Duration::days(1);
 
 /// One page of the Detailed Returns List.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -168,9 +210,10 @@ pub(crate) fn pages_stream<'a, A: LoopApi + ?Sized>(
 ) -> BoxStream<'a, Result<ReturnsPage, Error>> {
     struct State {
         query: ListReturnsQuery,
-        seen_cursors: HashSet<String>,
-        // One fingerprint per page read (the hash of its return ids), so
-        // memory stays at 8 bytes a page.
+        // Hashes, not the cursors themselves, so memory stays at 8 bytes a
+        // page: a collision would be a loud false repeat, never a loss.
+        seen_cursors: HashSet<u64>,
+        // One fingerprint per page read (the hash of its return ids).
         seen_pages: HashSet<u64>,
         // The link that led to the page being read.
         last_url: Option<String>,
@@ -183,7 +226,7 @@ pub(crate) fn pages_stream<'a, A: LoopApi + ?Sized>(
     }
     let mut seen_cursors = HashSet::new();
     if let Some(cursor) = query.current_cursor() {
-        seen_cursors.insert(cursor.to_owned());
+        seen_cursors.insert(hash_of(cursor));
     }
     let start = State {
         query,
@@ -221,7 +264,7 @@ pub(crate) fn pages_stream<'a, A: LoopApi + ?Sized>(
                 state.done = true;
             }
             Ok(Some(_)) if page.returns.is_empty() => state.done = true,
-            Ok(Some(cursor)) if !state.seen_cursors.insert(cursor.clone()) => {
+            Ok(Some(cursor)) if !state.seen_cursors.insert(hash_of(&cursor)) => {
                 tracing::warn!(
                     vendor = "loop",
                     cursor = %cursor,
@@ -265,6 +308,13 @@ fn fingerprint(returns: &[Return]) -> u64 {
     hasher.finish()
 }
 
+/// The hash of a cursor.
+fn hash_of(cursor: &str) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    cursor.hash(&mut hasher);
+    hasher.finish()
+}
+
 /// Every return of a query, page after page (see the [module docs](self)).
 pub(crate) fn returns_stream<'a, A: LoopApi + ?Sized>(
     api: &'a A,
@@ -277,7 +327,7 @@ pub(crate) fn returns_stream<'a, A: LoopApi + ?Sized>(
 }
 
 /// Every return of a [`ReturnWindowQuery`], request after request, each
-/// return once.
+/// return once in bounded memory (see the [module docs](self)).
 pub(crate) fn window_stream<'a, A: LoopApi + ?Sized>(
     api: &'a A,
     query: ReturnWindowQuery,
@@ -286,12 +336,111 @@ pub(crate) fn window_stream<'a, A: LoopApi + ?Sized>(
         Ok(requests) => requests,
         Err(invalid) => return stream::once(async move { Err(invalid.into()) }).boxed(),
     };
-    let mut seen: HashSet<ReturnId> = HashSet::new();
-    stream::iter(requests)
-        .map(move |request| returns_stream(api, request))
+    let Some(last) = requests.last() else {
+        return stream::empty().boxed();
+    };
+    let mut seen = Seen::new(last.filter, last.to);
+    stream::iter(requests.into_iter().enumerate())
+        .map(move |(pass, request)| {
+            let window_end = request.to;
+            pages_stream(api, request).map_ok(move |page| (pass, window_end, page))
+        })
         .flatten()
-        .try_filter(move |ret| std::future::ready(seen.insert(ret.id.clone())))
+        .map_ok(move |(pass, window_end, page)| {
+            let fresh = seen.admit(pass, window_end, page.returns);
+            stream::iter(fresh.into_iter().map(Ok))
+        })
+        .try_flatten()
         .boxed()
+}
+
+/// A return as repeats are recognised: its id and state.
+type Key = (ReturnId, Option<ReturnState>);
+
+/// What [`window_stream`] remembers to drop repeats: a page and the returns
+/// near one window bound, never every return yielded.
+#[derive(Debug)]
+struct Seen {
+    filter: Option<DateFilter>,
+    /// The end of the last window, which no window follows.
+    last_end: Option<OffsetDateTime>,
+    /// The request being read, and the end of its window.
+    pass: usize,
+    window_end: Option<OffsetDateTime>,
+    /// The page before, in this request.
+    previous_page: HashSet<Key>,
+    /// This window's returns near its end, for the next window.
+    ending: HashSet<Key>,
+    /// The previous window's returns near its end (this window's start).
+    ended: HashSet<Key>,
+}
+
+impl Seen {
+    fn new(filter: Option<DateFilter>, last_end: Option<OffsetDateTime>) -> Self {
+        Self {
+            filter,
+            last_end,
+            pass: 0,
+            window_end: None,
+            previous_page: HashSet::new(),
+            ending: HashSet::new(),
+            ended: HashSet::new(),
+        }
+    }
+
+    /// The returns of a page of request `pass` not yielded already.
+    fn admit(
+        &mut self,
+        pass: usize,
+        window_end: Option<OffsetDateTime>,
+        returns: Vec<Return>,
+    ) -> Vec<Return> {
+        if pass != self.pass {
+            self.pass = pass;
+            self.previous_page.clear();
+        }
+        if window_end != self.window_end {
+            self.window_end = window_end;
+            self.ended = std::mem::take(&mut self.ending);
+        }
+        let followed = window_end.filter(|end| Some(*end) != self.last_end);
+        let mut page = HashSet::with_capacity(returns.len());
+        let mut fresh = Vec::with_capacity(returns.len());
+        for ret in returns {
+            let key: Key = (ret.id.clone(), ret.state.clone());
+            if let Some(end) = followed
+                && self.near(&ret, end)
+            {
+                self.ending.insert(key.clone());
+            }
+            let repeat = self.previous_page.contains(&key) || self.ended.contains(&key);
+            if page.insert(key) && !repeat {
+                fresh.push(ret);
+            }
+        }
+        self.previous_page = page;
+        fresh
+    }
+
+    /// Whether the time the window applies to lies within
+    /// [`BOUNDARY_MARGIN`] of `bound`, or is unknown. Without a filter Loop
+    /// applies one of the two (`created_at`, unconfirmed): either counts.
+    fn near(&self, ret: &Return, bound: OffsetDateTime) -> bool {
+        let times = match self.filter {
+            Some(DateFilter::UpdatedAt) => [ret.updated_at, ret.updated_at],
+            Some(DateFilter::CreatedAt) => [ret.created_at, ret.created_at],
+            None => [ret.created_at, ret.updated_at],
+        };
+        times
+            .iter()
+            .any(|time| time.is_none_or(|time| (time - bound).abs() <= BOUNDARY_MARGIN))
+    }
+
+    /// Returns remembered, for the tests of the memory bound.
+    #[cfg(test)]
+    fn remembered(&self) -> usize {
+        self.previous_page.len() + self.ending.len() + self.ended.len()
+    }
 }
 
 #[cfg(test)]
@@ -523,5 +672,131 @@ mod tests {
         assert_eq!(results.len(), 2);
         assert_eq!(results[0].as_ref().unwrap().id, ReturnId::new("1"));
         assert!(matches!(results[1], Err(Error::Pagination { .. })));
+    }
+
+    const DAY: Duration = Duration::days(1);
+
+    fn at(id: &str, state: ReturnState, updated_at: OffsetDateTime) -> Return {
+        Return {
+            state: Some(state),
+            updated_at: Some(updated_at),
+            ..ret(id)
+        }
+    }
+
+    /// `(id, state)` of everything `returns_in_window` yields.
+    async fn streamed(api: &Pages, query: ReturnWindowQuery) -> Vec<(String, Option<ReturnState>)> {
+        api.returns_in_window(query)
+            .map_ok(|r| (r.id.to_string(), r.state))
+            .try_collect()
+            .await
+            .unwrap()
+    }
+
+    fn key(id: &str, state: ReturnState) -> (String, Option<ReturnState>) {
+        (id.to_owned(), Some(state))
+    }
+
+    #[tokio::test]
+    async fn a_return_on_the_bound_of_two_windows_comes_once() {
+        let from = time::macros::datetime!(2024-01-01 0:00 UTC);
+        let bound = from + crate::MAX_WINDOW;
+        let open = ReturnState::Open;
+        let api = Pages::new(vec![
+            ReturnsPage::new(
+                vec![
+                    at("early", open.clone(), from + DAY),
+                    at("edge", open.clone(), bound),
+                ],
+                None,
+            ),
+            ReturnsPage::new(
+                vec![
+                    at("edge", open.clone(), bound),
+                    at("late", open.clone(), bound + DAY * 2),
+                ],
+                None,
+            ),
+        ]);
+        let query = ReturnWindowQuery::new(from, bound + DAY * 10)
+            .filter(DateFilter::UpdatedAt)
+            .states([open.clone()]);
+        assert_eq!(
+            streamed(&api, query).await,
+            [
+                key("early", open.clone()),
+                key("edge", open.clone()),
+                key("late", open)
+            ]
+        );
+    }
+
+    #[tokio::test]
+    async fn pages_that_overlap_in_a_pass_yield_each_return_once() {
+        let api = Pages::new(vec![
+            ReturnsPage::new(vec![ret("1"), ret("2")], next("a")),
+            ReturnsPage::new(vec![ret("2"), ret("3"), ret("3")], None),
+        ]);
+        let from = time::macros::datetime!(2024-01-01 0:00 UTC);
+        let ids: Vec<String> = streamed(&api, ReturnWindowQuery::new(from, from + DAY))
+            .await
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
+        assert_eq!(ids, ["1", "2", "3"]);
+    }
+
+    #[tokio::test]
+    async fn a_return_whose_state_changes_between_passes_comes_again_in_its_new_state() {
+        let from = time::macros::datetime!(2024-01-01 0:00 UTC);
+        let (open, closed) = (ReturnState::Open, ReturnState::Closed);
+        let api = Pages::new(vec![
+            ReturnsPage::new(
+                vec![at("1", open.clone(), from), at("2", open.clone(), from)],
+                None,
+            ),
+            ReturnsPage::new(vec![at("2", closed.clone(), from)], None),
+        ]);
+        let query = ReturnWindowQuery::new(from, from + DAY).states([open.clone(), closed.clone()]);
+        assert_eq!(
+            streamed(&api, query).await,
+            [key("1", open.clone()), key("2", open), key("2", closed)]
+        );
+    }
+
+    #[test]
+    fn a_window_remembers_a_page_and_the_returns_near_its_end_not_every_return() {
+        let from = time::macros::datetime!(2024-01-01 0:00 UTC);
+        let (bound, end) = (from + crate::MAX_WINDOW, from + crate::MAX_WINDOW * 2);
+        let mut seen = Seen::new(Some(DateFilter::UpdatedAt), Some(end));
+        let page = |n: usize, first: OffsetDateTime| -> Vec<Return> {
+            (0..100)
+                .map(|i| {
+                    at(
+                        &format!("{n}-{i}"),
+                        ReturnState::Open,
+                        first + Duration::minutes(i),
+                    )
+                })
+                .collect()
+        };
+        // Two passes of the first window, far from its end, then its last
+        // day: only that day is kept beside one page.
+        for pass in 0..2 {
+            for n in 0..10 {
+                let returns = page(pass * 10 + n, from + DAY);
+                assert_eq!(seen.admit(pass, Some(bound), returns).len(), 100);
+                assert_eq!(seen.remembered(), 100, "pass {pass}, page {n}");
+            }
+        }
+        assert_eq!(seen.admit(2, Some(bound), page(20, bound - DAY)).len(), 100);
+        assert_eq!(seen.remembered(), 200);
+        // The last window drops the repeats at its start, and keeps nothing
+        // near its end, which no window follows.
+        assert!(seen.admit(3, Some(end), page(20, bound - DAY)).is_empty());
+        for n in 21..30 {
+            assert_eq!(seen.admit(3, Some(end), page(n, end - DAY)).len(), 100);
+            assert_eq!(seen.remembered(), 200, "page {n}");
+        }
     }
 }

@@ -304,14 +304,20 @@ async fn pagination_off_accepts_a_bare_array() {
 #[tokio::test]
 async fn window_helper_splits_long_ranges_and_passes_each_state() {
     let server = server().await;
-    // 200 days → two windows; two states each → four requests.
-    for (from, to) in [
-        ("2024-01-01T00:00:00.000Z", "2024-04-30T00:00:00.000Z"),
-        ("2024-04-30T00:00:00.000Z", "2024-07-19T00:00:00.000Z"),
+    // 200 days → two windows; two states each → four requests. Each pass
+    // lists its own return, and the return updated on the shared bound
+    // comes back in both windows.
+    let bound = "2024-04-30T00:00:00.000Z";
+    for (window, from, to) in [
+        ("w1", "2024-01-01T00:00:00.000Z", bound),
+        ("w2", bound, "2024-07-19T00:00:00.000Z"),
     ] {
         for state in ["cancelled", "review"] {
             let body = format!(
-                r#"{{"returns":[{{"id":"{state}-1","state":"{state}"}},{{"id":"shared"}}],"nextPageUrl":null}}"#
+                r#"{{"returns":[
+                    {{"id":"{state}-{window}","state":"{state}","updated_at":"{from}"}},
+                    {{"id":"edge-{state}","state":"{state}","updated_at":"{bound}"}}
+                ],"nextPageUrl":null}}"#
             );
             loop_mock("GET", "/warehouse/return/list")
                 .and(query_param("from", from))
@@ -338,9 +344,19 @@ async fn window_helper_splits_long_ranges_and_passes_each_state() {
         .unwrap();
 
     let ids: Vec<&str> = returns.iter().map(|r| r.id.as_str()).collect();
-    // Each return once, even though every window repeats "shared" and the
-    // per-state ids.
-    assert_eq!(ids, ["cancelled-1", "shared", "review-1"]);
+    // Each return once: the bound's returns are not repeated by the second
+    // window.
+    assert_eq!(
+        ids,
+        [
+            "cancelled-w1",
+            "edge-cancelled",
+            "review-w1",
+            "edge-review",
+            "cancelled-w2",
+            "review-w2"
+        ]
+    );
 }
 
 #[tokio::test]

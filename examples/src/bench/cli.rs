@@ -59,9 +59,9 @@ enum Internal {
         /// Returns to stream.
         #[arg(long)]
         returns: usize,
-        /// Returns per page.
+        /// Returns per page; Loop's default when absent.
         #[arg(long)]
-        page_size: u32,
+        page_size: Option<u32>,
     },
 }
 
@@ -122,7 +122,7 @@ fn run_child(
     base_url: &str,
     api_key: &str,
     returns: usize,
-    page_size: u32,
+    page_size: Option<u32>,
 ) -> Result<ExitCode, BenchError> {
     let report = memory::child(base_url, api_key, returns, page_size)?;
     let line = serde_json::to_string(&report).map_err(|e| BenchError::Child {

@@ -1,26 +1,34 @@
-//! Measure 4: peak memory of streaming many returns against few through
-//! `loop-client`'s list `Stream`.
+//! Measure 4: peak memory of streaming many returns against few, through
+//! the stream the sync flow pulls with.
+//!
+//! `returns-sync` pulls with [`LoopApi::returns_in_window`]: a window ending
+//! now, filtered on `updated_at`, one pass per state, Loop's default page
+//! size. The children here stream that same query from a client built with
+//! the defaults (`LoopClient::builder(key).base_url(..).build()`), except
+//! its rate limiter, which is off because the simulator's limit is off too
+//! (at the default 300 requests a minute 100,000 returns take minutes).
 //!
 //! The sandbox runs in the parent process; each size is streamed by a fresh
 //! child process (this binary re-run with the hidden `stream-child`
-//! subcommand), which reads its own peak resident set size (`VmHWM` in
-//! `/proc/self/status`) once the stream is drained, and prints it as one
-//! JSON line.
+//! subcommand), which drains the stream, counts the returns, fails unless
+//! it got exactly the seeded number, and prints its peak resident set size
+//! (`VmHWM` in `/proc/self/status`) as one JSON line. The simulator holds
+//! the small number of returns for the small child and is then topped up to
+//! the large number, so each child really reads every return it counts.
 //!
-//! The bar is checked with pages of [`PAGE_SIZE`] returns. Peak memory is a
-//! baseline (runtime, client, connection pool) plus the one page in flight
-//! (its body, hyper's chunks of it, and the decoded returns); only the page
-//! in flight depends on the data, and the largest page met grows a little
-//! with the number of pages. With Loop's largest pages (750 returns) that
-//! step is about 3.5 MiB over a baseline of about 17 MiB — bounded (50,000
-//! and 100,000 returns peak alike) but right at the ratio bar — so the run
-//! reports 750-return pages too, for information.
+//! Peak memory is a baseline (runtime, client, connection pool) plus the
+//! page in flight (its body, hyper's chunks of it, and the decoded returns);
+//! what the stream remembers to yield each return once is bounded too (see
+//! `loop_client::pagination`). A run with Loop's largest pages (750) is
+//! reported for information.
 
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use futures::TryStreamExt;
-use loop_client::{ListReturnsQuery, LoopApi, LoopClient, MAX_PAGE_SIZE, RateLimit};
+use loop_client::{
+    DateFilter, LoopApi, LoopClient, MAX_PAGE_SIZE, RateLimit, ReturnState, ReturnWindowQuery,
+};
 use sandbox::loop_sim::{API_PREFIX, LoopConfig, LoopSim};
 use sandbox::scenario::Scenario;
 use sandbox::serve_router;
@@ -31,7 +39,7 @@ use super::fixture::NOW;
 use super::report::Row;
 
 /// Bar: peak RSS of the large stream / peak RSS of the small one.
-pub const RATIO_BAR: f64 = 1.2;
+pub const RATIO_BAR: f64 = 1.1;
 
 /// Bar: peak RSS growth from the small stream to the large one, in MiB.
 pub const GROWTH_BAR_MIB: f64 = 64.0;
@@ -39,17 +47,26 @@ pub const GROWTH_BAR_MIB: f64 = 64.0;
 /// The hidden subcommand that runs one stream.
 pub const CHILD_COMMAND: &str = "stream-child";
 
-/// Returns per page for the checked streams (the page size of the
-/// `loop-client` crate example).
-pub const PAGE_SIZE: u32 = 250;
+/// How far back the pull reaches: `returns-sync`'s default lookback (the
+/// scenario's returns were all updated within it).
+const LOOKBACK: time::Duration = time::Duration::days(60);
+
+/// The states the sync flow pulls, in its order.
+const PULLED_STATES: [ReturnState; 5] = [
+    ReturnState::Open,
+    ReturnState::Cancelled,
+    ReturnState::Expired,
+    ReturnState::Closed,
+    ReturnState::Review,
+];
 
 /// What a child reports.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 pub struct ChildReport {
     /// Returns streamed.
     pub returns: usize,
-    /// Returns per page.
-    pub page_size: u32,
+    /// Returns per page asked for; `None` for Loop's default.
+    pub page_size: Option<u32>,
     /// Line items seen (so the stream's items are really read).
     pub line_items: usize,
     /// Peak resident set size, KiB.
@@ -58,43 +75,49 @@ pub struct ChildReport {
     pub elapsed_ms: u128,
 }
 
-/// The window every seeded return falls in, `page_size` returns per page.
-fn query(page_size: u32) -> ListReturnsQuery {
-    ListReturnsQuery::new()
-        .from(NOW - time::Duration::days(29))
-        .to(NOW)
-        .page_size(page_size)
+/// The sync flow's pull query over the scenario's returns (see the
+/// [module docs](self)), with `page_size` when given.
+fn query(page_size: Option<u32>) -> ReturnWindowQuery {
+    let query = ReturnWindowQuery::new(NOW - LOOKBACK, NOW)
+        .filter(DateFilter::UpdatedAt)
+        .states(PULLED_STATES);
+    match page_size {
+        Some(size) => query.page_size(size),
+        None => query,
+    }
 }
 
-/// Serves `scenario`'s returns from a Loop simulator without a rate limit,
-/// streams `small` and then `large` of them in child processes, and compares
-/// their peaks.
+/// Serves `small` of `scenario`'s returns from a Loop simulator without a
+/// rate limit and streams them in child processes, then tops the simulator
+/// up to `large` returns and streams those, and compares the peaks.
 ///
 /// # Errors
 ///
 /// [`BenchError`] when the simulator cannot be seeded or served, or a child
-/// fails.
+/// fails or streams a wrong number of returns.
 pub async fn run(scenario: &Scenario, small: usize, large: usize) -> Result<Vec<Row>, BenchError> {
     let sim = LoopSim::new(LoopConfig {
         rate_limit_per_minute: None,
         ..LoopConfig::default()
     });
-    for value in scenario.returns().iter().take(large) {
-        sim.try_insert_return(value.clone())
-            .map_err(|e| BenchError::Seed {
-                simulator: "Loop",
-                message: e.to_string(),
-            })?;
-    }
     let served = serve_router(sim.router())
         .await
         .map_err(BenchError::Serve)?;
     let base_url = format!("{}{API_PREFIX}", served.base_url());
     let api_key = sim.config().api_key.clone();
-    let mut rows = Vec::new();
-    for page_size in [PAGE_SIZE, MAX_PAGE_SIZE] {
-        let mut reports = Vec::new();
-        for returns in [small, large] {
+    let page_sizes = [None, Some(MAX_PAGE_SIZE)];
+    let mut reports = Vec::new();
+    let mut seeded = 0;
+    for returns in [small, large] {
+        for value in scenario.returns().iter().take(returns).skip(seeded) {
+            sim.try_insert_return(value.clone())
+                .map_err(|e| BenchError::Seed {
+                    simulator: "Loop",
+                    message: e.to_string(),
+                })?;
+        }
+        seeded = returns.max(seeded);
+        for page_size in page_sizes {
             let (base_url, api_key) = (base_url.clone(), api_key.clone());
             let report = tokio::task::spawn_blocking(move || {
                 spawn_child(&base_url, &api_key, returns, page_size)
@@ -106,14 +129,11 @@ pub async fn run(scenario: &Scenario, small: usize, large: usize) -> Result<Vec<
             })??;
             reports.push(report);
         }
-        let (small, large) = (reports[0], reports[1]);
-        if page_size == PAGE_SIZE {
-            rows.extend(checked_rows(small, large));
-        } else {
-            rows.push(info_row(small, large));
-        }
     }
     served.shutdown().await.map_err(BenchError::Serve)?;
+    let (small_runs, large_runs) = reports.split_at(page_sizes.len());
+    let mut rows = checked_rows(small_runs[0], large_runs[0]);
+    rows.push(info_row(small_runs[1], large_runs[1]));
     Ok(rows)
 }
 
@@ -121,11 +141,20 @@ fn peak_mib(report: ChildReport) -> f64 {
     report.vm_hwm_kib as f64 / 1024.0
 }
 
+fn pages_label(report: ChildReport) -> String {
+    match report.page_size {
+        Some(size) => format!("pages of {size}"),
+        None => "default pages".to_owned(),
+    }
+}
+
 fn info_row(small: ChildReport, large: ChildReport) -> Row {
     Row::info(
         format!(
-            "   peak RSS, {} / {} returns, pages of {}",
-            large.returns, small.returns, large.page_size
+            "   peak RSS, {} / {} returns, {}",
+            large.returns,
+            small.returns,
+            pages_label(large)
         ),
         format!(
             "{:.3} ({:.1} vs {:.1} MiB)",
@@ -141,8 +170,10 @@ fn checked_rows(small: ChildReport, large: ChildReport) -> Vec<Row> {
     let growth_mib = (large.vm_hwm_kib as f64 - small.vm_hwm_kib as f64) / 1024.0;
     let mut ratio_row = Row::at_most(
         format!(
-            "4. peak RSS, stream {} / {} returns, pages of {}",
-            large.returns, small.returns, large.page_size
+            "4. peak RSS, returns_in_window {} / {} returns ({}, sync-flow query, client and sandbox limits off)",
+            large.returns,
+            small.returns,
+            pages_label(large)
         ),
         ratio,
         RATIO_BAR,
@@ -150,8 +181,8 @@ fn checked_rows(small: ChildReport, large: ChildReport) -> Vec<Row> {
     ratio_row.value = format!(
         "{} ({:.1} vs {:.1} MiB)",
         ratio_row.value,
-        large.vm_hwm_kib as f64 / 1024.0,
-        small.vm_hwm_kib as f64 / 1024.0
+        peak_mib(large),
+        peak_mib(small)
     );
     let rate = |report: ChildReport| {
         report.returns as f64 / Duration::from_millis(report.elapsed_ms as u64).as_secs_f64()
@@ -175,16 +206,18 @@ fn spawn_child(
     base_url: &str,
     api_key: &str,
     returns: usize,
-    page_size: u32,
+    page_size: Option<u32>,
 ) -> Result<ChildReport, BenchError> {
     let child_error = |message: String| BenchError::Child { returns, message };
     let exe = std::env::current_exe().map_err(|e| child_error(e.to_string()))?;
-    let output = Command::new(exe)
+    let mut command = Command::new(exe);
+    command
         .args([CHILD_COMMAND, "--base-url", base_url, "--api-key", api_key])
-        .args(["--returns", &returns.to_string()])
-        .args(["--page-size", &page_size.to_string()])
-        .output()
-        .map_err(|e| child_error(e.to_string()))?;
+        .args(["--returns", &returns.to_string()]);
+    if let Some(size) = page_size {
+        command.args(["--page-size", &size.to_string()]);
+    }
+    let output = command.output().map_err(|e| child_error(e.to_string()))?;
     if !output.status.success() {
         return Err(child_error(format!(
             "exited with {}: {}",
@@ -194,27 +227,23 @@ fn spawn_child(
     }
     let report: ChildReport =
         serde_json::from_slice(&output.stdout).map_err(|e| child_error(e.to_string()))?;
-    if report.returns != returns {
-        return Err(child_error(format!(
-            "streamed {} returns, not {returns}",
-            report.returns
-        )));
-    }
     Ok(report)
 }
 
-/// The child's side: streams `returns` returns from the simulator at
-/// `base_url`, `page_size` per page, and reports its peak RSS.
+/// The child's side: drains the sync flow's query from the simulator at
+/// `base_url`, checks it got exactly `returns` returns, and reports its
+/// peak RSS.
 ///
 /// # Errors
 ///
 /// [`BenchError`] when the runtime or client cannot be built, the stream
-/// fails, or `/proc/self/status` cannot be read.
+/// fails or yields another number of returns, or `/proc/self/status`
+/// cannot be read.
 pub fn child(
     base_url: &str,
     api_key: &str,
     returns: usize,
-    page_size: u32,
+    page_size: Option<u32>,
 ) -> Result<ChildReport, BenchError> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -229,18 +258,21 @@ pub fn child(
         .build()?;
     let started = Instant::now();
     let (streamed, line_items) = runtime.block_on(async {
-        let mut stream = client.returns_stream(query(page_size));
+        let mut stream = client.returns_in_window(query(page_size));
         let (mut streamed, mut line_items) = (0usize, 0usize);
-        while streamed < returns {
-            let Some(ret) = stream.try_next().await? else {
-                break;
-            };
+        while let Some(ret) = stream.try_next().await? {
             streamed += 1;
             line_items += ret.line_items.len();
         }
         Ok::<_, loop_client::Error>((streamed, line_items))
     })?;
     let elapsed_ms = started.elapsed().as_millis();
+    if streamed != returns {
+        return Err(BenchError::Child {
+            returns,
+            message: format!("streamed {streamed} returns, not the {returns} seeded"),
+        });
+    }
     Ok(ChildReport {
         returns: streamed,
         page_size,
