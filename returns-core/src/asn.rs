@@ -216,10 +216,30 @@ impl AsnLine {
     #[must_use]
     pub fn with_return_reason(mut self, reason: impl Into<String>) -> Self {
         let reason = reason.into();
-        if !reason.trim().is_empty() && !self.return_reasons.contains(&reason) {
-            self.return_reasons.push(reason);
-        }
+        self.add_return_reason(&reason);
         self
+    }
+
+    /// [`AsnLine::with_return_reason`] in place, copying the reason only
+    /// when it is kept.
+    pub(crate) fn add_return_reason(&mut self, reason: &str) {
+        if !crate::text::trim(reason).is_empty()
+            && !self.return_reasons.iter().any(|kept| kept == reason)
+        {
+            self.return_reasons.push(reason.to_owned());
+        }
+    }
+
+    /// An expected item made of one return line, as planning starts each
+    /// merged line (more lines are pushed as they come).
+    pub(crate) fn of_one(item: ItemKey, line: SourceLine) -> Self {
+        Self {
+            item,
+            expected_quantity: line.quantity,
+            description: None,
+            return_reasons: Vec::new(),
+            return_lines: vec![line],
+        }
     }
 }
 

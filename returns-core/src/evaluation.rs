@@ -1,18 +1,18 @@
 //! Receipt-criteria evaluation: from a return's ASN drafts and what the
 //! warehouse reports about them, decide to process, flag or wait.
 
+mod counts;
+
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
-use time::{Duration, OffsetDateTime, PrimitiveDateTime};
+use time::OffsetDateTime;
 
-use crate::asn::{AsnDraft, SourceLine};
-use crate::criteria::{NotArrivedAction, ReceiptCriteria, ShortagePolicy};
-use crate::decision::{
-    Decision, FlagReason, PartialReceipt, PendingShipment, Shortage, WaitReason,
-};
-use crate::model::{ItemKey, LineId};
-use crate::observation::{ItemCondition, ReceivingPhase, ShipmentObservation};
+use crate::asn::AsnDraft;
+use crate::criteria::{NotArrivedAction, ReceiptCriteria};
+use crate::decision::{Decision, FlagReason, PendingShipment, WaitReason};
+use crate::observation::{ReceivingPhase, ShipmentObservation};
+use crate::reference::ReferenceNumber;
 
 /// When the "not arrived after N days" clock of a return starts, and why
 /// then.
@@ -196,7 +196,8 @@ pub fn evaluate_receipt(
         };
     }
 
-    let content = judge_counts(drafts, &status.counted, criteria);
+    let counted = counted_reports(drafts, observations, criteria);
+    let content = counts::judge(drafts, counted, criteria);
     if !content.problems.is_empty() {
         let mut reasons: Vec<FlagReason> = content
             .shortages
@@ -210,42 +211,44 @@ pub fn evaluate_receipt(
         return Decision::Process { partial: None };
     }
 
-    decide_shortages(content, criteria, status.last_received_at, clock, now)
+    counts::decide_shortages(
+        drafts,
+        content,
+        criteria,
+        status.last_received_at,
+        clock,
+        now,
+    )
 }
 
 /// The terminal-state side of the evaluation.
-struct ShipmentStatus<'a> {
+struct ShipmentStatus {
     /// Cancelled or overdue ASNs: flag regardless of counts.
     blocking: Vec<FlagReason>,
     /// ASNs not terminal yet.
     pending: Vec<PendingShipment>,
-    /// Reports whose counts are judged.
-    counted: Vec<&'a ShipmentObservation>,
     /// The latest receipt time among received ASNs (`Some` iff at least one
     /// is received; the clock's start stands in for a missing timestamp).
     last_received_at: Option<OffsetDateTime>,
 }
 
-fn shipment_status<'a>(
+fn shipment_status(
     drafts: &[AsnDraft],
-    observations: &'a [ShipmentObservation],
+    observations: &[ShipmentObservation],
     criteria: &ReceiptCriteria,
     clock: ArrivalClock,
     now: OffsetDateTime,
-) -> ShipmentStatus<'a> {
+) -> ShipmentStatus {
     let days_waited = clock.days_until(now);
     let past_deadline = days_waited >= i64::from(criteria.not_arrived.after_days);
     let mut status = ShipmentStatus {
         blocking: Vec::new(),
         pending: Vec::new(),
-        counted: Vec::new(),
         last_received_at: None,
     };
     for draft in drafts {
         let reference = &draft.reference_number;
-        let report = observations
-            .iter()
-            .find(|report| &report.reference_number == reference);
+        let report = report_for(observations, reference);
         match report {
             Some(report) if report.phase == ReceivingPhase::Cancelled => {
                 status.blocking.push(FlagReason::Cancelled {
@@ -255,7 +258,6 @@ fn shipment_status<'a>(
             Some(report) if report.phase == ReceivingPhase::Received => {
                 let at = report.received_at.unwrap_or(clock.since);
                 status.last_received_at = status.last_received_at.max(Some(at));
-                status.counted.push(report);
             }
             _ => {
                 let phase = report.map(|report| report.phase);
@@ -272,227 +274,38 @@ fn shipment_status<'a>(
                 status
                     .pending
                     .push(PendingShipment::new(reference.clone(), phase, overdue));
-                if let Some(report) = report.filter(|_| !criteria.wait_for_all_shipments) {
-                    status.counted.push(report);
-                }
             }
         }
     }
     status
 }
 
-/// Expected and counted units of one item over the whole return.
-struct Tally {
-    item: ItemKey,
-    lines: Vec<SourceLine>,
-    expected: u64,
-    arrived: u64,
-    damaged: u64,
+/// The first report on an ASN.
+fn report_for<'a>(
+    observations: &'a [ShipmentObservation],
+    reference: &ReferenceNumber,
+) -> Option<&'a ShipmentObservation> {
+    observations
+        .iter()
+        .find(|report| &report.reference_number == reference)
 }
 
-/// The count side of the evaluation.
-struct CountVerdict {
-    /// Shortages, in item order.
-    shortages: Vec<Shortage>,
-    /// Every other reason to flag.
-    problems: Vec<FlagReason>,
-    /// Tallies of the short items, in item order (for partial processing).
-    tallies: Vec<Tally>,
-    /// Whether any expected unit arrived at all.
-    anything_arrived: bool,
-}
-
-fn judge_counts(
-    drafts: &[AsnDraft],
-    counted: &[&ShipmentObservation],
+/// The reports whose counts are judged once no ASN blocks: those of
+/// received ASNs and, unless the criteria wait for every shipment, those of
+/// pending ones. Found again rather than collected by [`shipment_status`],
+/// so that judging allocates nothing.
+fn counted_reports<'a>(
+    drafts: &'a [AsnDraft],
+    observations: &'a [ShipmentObservation],
     criteria: &ReceiptCriteria,
-) -> CountVerdict {
-    let mut tallies = expected_tallies(drafts);
-    let preferred = tallies
-        .first()
-        .map_or_else(|| ItemKey::Sku(String::new()), |tally| tally.item.clone());
-    let mut conditions = Vec::new();
-    let mut unexpected = Vec::new();
-
-    for report in counted {
-        for line in &report.lines {
-            let Some(tally) = tallies.iter_mut().find(|tally| line.matches(&tally.item)) else {
-                if line.arrived_units() > 0 && criteria.flag_unexpected_items {
-                    unexpected.push(FlagReason::UnexpectedItem {
-                        item: line.item_key(&preferred),
-                        received: line.arrived_units(),
-                        reference: report.reference_number.clone(),
-                    });
-                }
-                continue;
-            };
-            tally.arrived += u64::from(line.arrived_units());
-            tally.damaged += u64::from(line.damaged_units());
-            let needs_person = match &line.condition {
-                Some(ItemCondition::WrongItem) => criteria.flag_unexpected_items,
-                Some(ItemCondition::Other(raw)) => !raw.trim().is_empty(),
-                _ => false,
-            };
-            if let (true, Some(condition)) = (needs_person, &line.condition) {
-                conditions.push(FlagReason::Condition {
-                    item: tally.item.clone(),
-                    condition: condition.clone(),
-                    reference: report.reference_number.clone(),
-                });
-            }
-        }
-    }
-
-    let mut shortages = Vec::new();
-    let mut problems = Vec::new();
-    for tally in &tallies {
-        let line_ids = || {
-            tally
-                .lines
-                .iter()
-                .map(|line| line.line_id.clone())
-                .collect()
-        };
-        if tally.arrived < tally.expected {
-            shortages.push(Shortage::new(
-                tally.item.clone(),
-                line_ids(),
-                saturate(tally.expected),
-                saturate(tally.arrived),
-            ));
-        } else if tally.arrived > tally.expected && !criteria.allow_over_receipt {
-            problems.push(FlagReason::OverReceipt {
-                item: tally.item.clone(),
-                lines: line_ids(),
-                expected: saturate(tally.expected),
-                received: saturate(tally.arrived),
-            });
-        }
-    }
-    let total_damaged: u64 = tallies.iter().map(|tally| tally.damaged).sum();
-    if total_damaged > u64::from(criteria.damaged_tolerance) {
-        for tally in tallies.iter().filter(|tally| tally.damaged > 0) {
-            problems.push(FlagReason::Damaged {
-                item: tally.item.clone(),
-                lines: tally
-                    .lines
-                    .iter()
-                    .map(|line| line.line_id.clone())
-                    .collect(),
-                received: saturate(tally.arrived),
-                damaged: saturate(tally.damaged),
-            });
-        }
-    }
-    problems.extend(conditions);
-    problems.extend(unexpected);
-    let anything_arrived = tallies.iter().any(|tally| tally.arrived > 0);
-    tallies.retain(|tally| tally.arrived < tally.expected);
-    CountVerdict {
-        shortages,
-        problems,
-        tallies,
-        anything_arrived,
-    }
-}
-
-/// One tally per distinct item, in order of first appearance in the drafts.
-fn expected_tallies(drafts: &[AsnDraft]) -> Vec<Tally> {
-    let mut tallies: Vec<Tally> = Vec::new();
-    for line in drafts.iter().flat_map(|draft| &draft.lines) {
-        let index = match tallies.iter().position(|tally| tally.item == line.item) {
-            Some(index) => index,
-            None => {
-                tallies.push(Tally {
-                    item: line.item.clone(),
-                    lines: Vec::new(),
-                    expected: 0,
-                    arrived: 0,
-                    damaged: 0,
-                });
-                tallies.len() - 1
-            }
-        };
-        let tally = &mut tallies[index];
-        tally.expected += u64::from(line.expected_quantity.get());
-        tally.lines.extend(line.return_lines.iter().cloned());
-    }
-    tallies
-}
-
-fn decide_shortages(
-    content: CountVerdict,
-    criteria: &ReceiptCriteria,
-    last_received_at: Option<OffsetDateTime>,
-    clock: ArrivalClock,
-    now: OffsetDateTime,
-) -> Decision {
-    if let ShortagePolicy::WaitDays(days) = criteria.shortage {
-        let from = last_received_at.unwrap_or(clock.since);
-        let until = from
-            .checked_add(Duration::days(i64::from(days)))
-            .unwrap_or_else(|| PrimitiveDateTime::MAX.assume_utc());
-        if now < until {
-            return Decision::Wait {
-                reason: WaitReason::ShortageGracePeriod {
-                    until,
-                    shortages: content.shortages,
-                },
-            };
-        }
-    }
-
-    // Removing every line is not a partial receipt: nothing came back.
-    if !criteria.process_partial_receipts || !content.anything_arrived {
-        return flag_shortages(content.shortages, Vec::new());
-    }
-
-    let mut remove_lines = Vec::new();
-    let mut impossible = Vec::new();
-    for tally in &content.tallies {
-        match lines_covering(&tally.lines, tally.expected - tally.arrived) {
-            Some(lines) => remove_lines.extend(lines),
-            None => impossible.push(FlagReason::PartialNotPossible {
-                item: tally.item.clone(),
-                missing: saturate(tally.expected - tally.arrived),
-            }),
-        }
-    }
-    if impossible.is_empty() {
-        Decision::Process {
-            partial: Some(PartialReceipt::new(remove_lines, content.shortages)),
-        }
-    } else {
-        flag_shortages(content.shortages, impossible)
-    }
-}
-
-fn flag_shortages(shortages: Vec<Shortage>, extra: Vec<FlagReason>) -> Decision {
-    let mut reasons: Vec<FlagReason> = shortages.into_iter().map(FlagReason::Shortage).collect();
-    reasons.extend(extra);
-    Decision::Flag { reasons }
-}
-
-/// Whole lines adding up to exactly `missing` units, taken from the end of
-/// the list (which units of identical items are "the missing ones" does
-/// not matter), in list order; `None` when no such choice is found.
-fn lines_covering(lines: &[SourceLine], missing: u64) -> Option<Vec<LineId>> {
-    let mut remaining = missing;
-    let mut chosen = Vec::new();
-    for line in lines.iter().rev() {
-        let quantity = u64::from(line.quantity.get());
-        if quantity <= remaining {
-            remaining -= quantity;
-            chosen.push(line.line_id.clone());
-        }
-        if remaining == 0 {
-            break;
-        }
-    }
-    chosen.reverse();
-    (remaining == 0).then_some(chosen)
-}
-
-fn saturate(units: u64) -> u32 {
-    u32::try_from(units).unwrap_or(u32::MAX)
+) -> impl Iterator<Item = &'a ShipmentObservation> {
+    let take_pending = !criteria.wait_for_all_shipments;
+    drafts
+        .iter()
+        .filter_map(|draft| report_for(observations, &draft.reference_number))
+        .filter(move |report| match report.phase {
+            ReceivingPhase::Received => true,
+            ReceivingPhase::Cancelled => false,
+            _ => take_pending,
+        })
 }

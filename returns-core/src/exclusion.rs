@@ -123,6 +123,34 @@ impl ExclusionMatch {
     }
 }
 
+/// What [`ChannelExclusion::new`] then [`ChannelExclusion::check`] give for
+/// `entries`, without building the filter: planning checks each return
+/// once, and normalizing every entry (a string each) per return cost more
+/// than the check.
+pub(crate) fn first_match(entries: &[String], channel: Option<&str>) -> Option<ExclusionMatch> {
+    let channel = channel?;
+    if channel.trim().is_empty() {
+        return None;
+    }
+    entries
+        .iter()
+        .find(|entry| !entry.trim().is_empty() && same_channel(entry, channel))
+        .map(|entry| ExclusionMatch::new(channel, entry.as_str()))
+}
+
+/// Whether two channel names have the same [`normalize_channel`] form. For
+/// ASCII names that form is the trimmed name in ASCII lowercase, compared
+/// here without allocating; other names take the full case folding (`"ß"`
+/// matches `"SS"`).
+fn same_channel(a: &str, b: &str) -> bool {
+    let (a, b) = (a.trim(), b.trim());
+    if a.is_ascii() && b.is_ascii() {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        normalize_channel(a) == normalize_channel(b)
+    }
+}
+
 /// The comparison form of a channel name: trimmed, then case-folded.
 ///
 /// Case folding is approximated by upper- then lower-casing, which also
@@ -165,6 +193,35 @@ mod tests {
         assert_eq!(json, r#"["Amazon"]"#);
         let back: ChannelExclusion = serde_json::from_str(&json).unwrap();
         assert_eq!(back, exclusion);
+    }
+
+    #[test]
+    fn first_match_agrees_with_the_filter() {
+        let entries: Vec<String> = ["Amazon", " eBay ", "Straße", "  ", "KELVIN"]
+            .map(String::from)
+            .to_vec();
+        let exclusion = ChannelExclusion::new(entries.clone());
+        let channels = [
+            "Amazon",
+            " amazon ",
+            "AMAZON\t",
+            "ebay",
+            "STRASSE",
+            "strasse",
+            "Amazon Prime",
+            "",
+            "   ",
+            "\u{212A}elvin",
+            "kelvin",
+            "Online Store",
+        ];
+        for channel in channels.map(Some).into_iter().chain([None]) {
+            assert_eq!(
+                first_match(&entries, channel),
+                exclusion.check(channel),
+                "channel {channel:?}"
+            );
+        }
     }
 
     #[test]

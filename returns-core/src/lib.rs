@@ -78,6 +78,7 @@ pub mod note;
 pub mod observation;
 pub mod reference;
 pub mod settings;
+mod text;
 
 pub use asn::{AsnDraft, AsnLine, AsnPlan, AsnType, SkipReason, SourceLine};
 pub use criteria::{NotArrivedAction, NotArrivedPolicy, ReceiptCriteria, ShortagePolicy};

@@ -6,10 +6,11 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::asn::{AsnDraft, AsnLine, AsnPlan, SkipReason, SourceLine};
-use crate::exclusion::ChannelExclusion;
+use crate::exclusion;
 use crate::model::{ItemKey, LineId, Return, ReturnLine, ReturnShipment};
-use crate::reference::{ReferenceNumber, ShipmentKey};
+use crate::reference::{ReferenceNumber, Segment, Segments};
 use crate::settings::{IntegrationSettings, ProductIdentification};
+use crate::text::trim;
 
 /// Plans the ASNs for a return.
 ///
@@ -24,7 +25,7 @@ use crate::settings::{IntegrationSettings, ProductIdentification};
 ///    identifier in one shipment are merged and their quantities summed.
 ///    Each draft's [reference number](crate::reference) identifies its
 ///    shipment by what stays (the only shipment, its label id, tracking
-///    number or lines — [`ShipmentKey::for_shipments`]), never by its
+///    number or lines — [`ShipmentKey::for_shipments`](crate::ShipmentKey::for_shipments)), never by its
 ///    position: listing the shipments in another order gives the same
 ///    references. Drafts come in shipment order, and
 ///    [`AsnDraft::shipment_number`] is that position (for people only).
@@ -48,30 +49,49 @@ use crate::settings::{IntegrationSettings, ProductIdentification};
 /// # Ok::<(), returns_core::MappingError>(())
 /// ```
 pub fn plan_asns(ret: &Return, settings: &IntegrationSettings) -> Result<AsnPlan, MappingError> {
-    let exclusion = ChannelExclusion::new(settings.excluded_sales_channels.iter().cloned());
-    if let Some(matched) = exclusion.check(ret.sales_channel.as_deref()) {
+    let channel = ret.sales_channel.as_deref();
+    if let Some(matched) = exclusion::first_match(&settings.excluded_sales_channels, channel) {
         return Ok(AsnPlan::Skip(SkipReason::ExcludedChannel(matched)));
     }
 
     let identification = settings.product_identification;
-    let shipments = ret.effective_shipments();
+    let index = LineIndex::new(&ret.lines);
     let mut problems = check_lines(ret, identification);
-    // First line of each id (duplicates are reported by check_lines).
-    let mut by_id: LineIndex<'_> = HashMap::with_capacity(ret.lines.len());
-    for line in &ret.lines {
-        by_id.entry(&line.id).or_insert(line);
+    if ret.shipments.is_empty() {
+        // The implicit shipment (see Return::effective_shipments) carries
+        // each line once and cannot be wrong: only the lines can.
+        if !problems.is_empty() {
+            return Err(MappingError::new(ret, problems));
+        }
+        let shipment = Shipment {
+            lines: ret.lines.iter(),
+            count: ret.lines.len(),
+            carrier: None,
+            tracking_number: None,
+        };
+        return match draft_for(ret, settings, shipment, Segment::SINGLE, 1) {
+            Ok(draft) => Ok(AsnPlan::Create(vec![draft])),
+            Err(problem) => Err(MappingError::new(ret, vec![problem])),
+        };
     }
-    problems.extend(check_shipments(ret, &by_id, &shipments));
+
+    problems.extend(check_shipments(ret, &index, &ret.shipments));
     if !problems.is_empty() {
         return Err(MappingError::new(ret, problems));
     }
-
-    let keys = ShipmentKey::for_shipments(&shipments);
-    let mut drafts = Vec::with_capacity(shipments.len());
-    for (index, (shipment, key)) in shipments.iter().zip(&keys).enumerate() {
+    let segments = Segments::of(&ret.shipments);
+    let mut drafts = Vec::with_capacity(ret.shipments.len());
+    for (position, listed) in ret.shipments.iter().enumerate() {
         // check_shipments guarantees the count fits in u16.
-        let number = u16::try_from(index + 1).unwrap_or(u16::MAX);
-        match draft_for(ret, &by_id, settings, shipment, key, number) {
+        let number = u16::try_from(position + 1).unwrap_or(u16::MAX);
+        let shipment = Shipment {
+            // check_shipments guarantees every id is known.
+            lines: listed.line_ids.iter().filter_map(|id| index.get(id)),
+            count: listed.line_ids.len(),
+            carrier: listed.carrier.as_ref(),
+            tracking_number: listed.tracking_number.as_ref(),
+        };
+        match draft_for(ret, settings, shipment, segments.get(position), number) {
             Ok(draft) => drafts.push(draft),
             Err(problem) => problems.push(problem),
         }
@@ -83,19 +103,29 @@ pub fn plan_asns(ret: &Return, settings: &IntegrationSettings) -> Result<AsnPlan
     }
 }
 
+/// Up to this many keys, lookups scan a slice: for the few lines of a
+/// typical return that beats hashing, and needs no allocation.
+const SCAN_MAX: usize = 16;
+
 fn check_lines(ret: &Return, identification: ProductIdentification) -> Vec<MappingProblem> {
     let mut problems = Vec::new();
     if ret.lines.is_empty() {
         problems.push(MappingProblem::NoLines);
     }
-    let mut seen = HashSet::new();
-    for line in &ret.lines {
-        if !seen.insert(&line.id) {
+    let mut seen = (ret.lines.len() > SCAN_MAX).then(|| HashSet::with_capacity(ret.lines.len()));
+    for (position, line) in ret.lines.iter().enumerate() {
+        let repeated = match &mut seen {
+            Some(seen) => !seen.insert(&line.id),
+            None => ret.lines[..position]
+                .iter()
+                .any(|other| other.id == line.id),
+        };
+        if repeated {
             problems.push(MappingProblem::DuplicateLineId {
                 line_id: line.id.clone(),
             });
         }
-        if line.item_key(identification).is_none() {
+        if line.item_value(identification).is_none() {
             problems.push(MappingProblem::MissingIdentifier {
                 line_id: line.id.clone(),
                 identification,
@@ -105,12 +135,42 @@ fn check_lines(ret: &Return, identification: ProductIdentification) -> Vec<Mappi
     problems
 }
 
-/// The return's lines by id.
-type LineIndex<'a> = HashMap<&'a LineId, &'a ReturnLine>;
+/// The return's lines by id; the first line wins when ids repeat
+/// (duplicates are reported by check_lines).
+struct LineIndex<'a> {
+    lines: &'a [ReturnLine],
+    /// Positions by id, for returns too long to scan.
+    positions: Option<HashMap<&'a LineId, usize>>,
+}
+
+impl<'a> LineIndex<'a> {
+    fn new(lines: &'a [ReturnLine]) -> Self {
+        let positions = (lines.len() > SCAN_MAX).then(|| {
+            let mut positions = HashMap::with_capacity(lines.len());
+            for (position, line) in lines.iter().enumerate() {
+                positions.entry(&line.id).or_insert(position);
+            }
+            positions
+        });
+        Self { lines, positions }
+    }
+
+    /// The position of the first line with this id.
+    fn position(&self, id: &LineId) -> Option<usize> {
+        match &self.positions {
+            Some(positions) => positions.get(id).copied(),
+            None => self.lines.iter().position(|line| &line.id == id),
+        }
+    }
+
+    fn get(&self, id: &LineId) -> Option<&'a ReturnLine> {
+        self.position(id).map(|position| &self.lines[position])
+    }
+}
 
 fn check_shipments(
     ret: &Return,
-    by_id: &LineIndex<'_>,
+    index: &LineIndex<'_>,
     shipments: &[ReturnShipment],
 ) -> Vec<MappingProblem> {
     let mut problems = Vec::new();
@@ -120,29 +180,46 @@ fn check_shipments(
         });
         return problems;
     }
-    let mut shipped_in: HashMap<&LineId, u16> = HashMap::new();
+    // The shipment each line (by its id's first position) is in; 0: none.
+    // On the stack for the usual few lines.
+    let mut few = [0u16; SCAN_MAX];
+    let mut many = Vec::new();
+    let shipped_in: &mut [u16] = match few.get_mut(..ret.lines.len()) {
+        Some(few) => few,
+        None => {
+            many.resize(ret.lines.len(), 0);
+            &mut many
+        }
+    };
     for (number, shipment) in (1..=u16::MAX).zip(shipments) {
         if shipment.line_ids.is_empty() && !ret.lines.is_empty() {
             problems.push(MappingProblem::EmptyShipment { shipment: number });
         }
         for line_id in &shipment.line_ids {
-            if !by_id.contains_key(line_id) {
+            let Some(position) = index.position(line_id) else {
                 problems.push(MappingProblem::UnknownLine {
                     line_id: line_id.clone(),
                     shipment: number,
                 });
-            } else if let Some(first) = shipped_in.insert(line_id, number) {
-                problems.push(MappingProblem::LineShippedTwice {
+                continue;
+            };
+            match shipped_in[position] {
+                0 => shipped_in[position] = number,
+                first => problems.push(MappingProblem::LineShippedTwice {
                     line_id: line_id.clone(),
                     first_shipment: first,
                     second_shipment: number,
-                });
-                shipped_in.insert(line_id, first);
+                }),
             }
         }
     }
-    for line in &ret.lines {
-        if !shipped_in.contains_key(&line.id) {
+    for (position, line) in ret.lines.iter().enumerate() {
+        // A repeated id counts as shipped where its first line is.
+        let shipped = shipped_in[position] != 0
+            || index
+                .position(&line.id)
+                .is_some_and(|first| shipped_in[first] != 0);
+        if !shipped {
             problems.push(MappingProblem::LineNotShipped {
                 line_id: line.id.clone(),
             });
@@ -151,65 +228,93 @@ fn check_shipments(
     problems
 }
 
-fn draft_for(
+/// One checked shipment: its lines, resolved, and how it travels.
+struct Shipment<'a, I> {
+    lines: I,
+    /// How many lines `lines` yields.
+    count: usize,
+    carrier: Option<&'a String>,
+    tracking_number: Option<&'a String>,
+}
+
+fn draft_for<'a>(
     ret: &Return,
-    by_id: &LineIndex<'_>,
     settings: &IntegrationSettings,
-    shipment: &ReturnShipment,
-    key: &ShipmentKey,
+    shipment: Shipment<'a, impl Iterator<Item = &'a ReturnLine>>,
+    segment: Segment,
     number: u16,
 ) -> Result<AsnDraft, MappingProblem> {
-    // Group the shipment's lines by identifier, keeping first-seen order.
-    let mut groups: Vec<(ItemKey, Vec<&ReturnLine>)> = Vec::new();
-    let mut index_of: HashMap<ItemKey, usize> = HashMap::new();
-    for line_id in &shipment.line_ids {
-        let Some(&line) = by_id.get(line_id) else {
+    let identification = settings.product_identification;
+    // Merge lines by identifier, keeping first-seen order.
+    let mut lines: Vec<AsnLine> = Vec::with_capacity(shipment.count);
+    let mut positions: Option<HashMap<&str, usize>> =
+        (shipment.count > SCAN_MAX).then(HashMap::new);
+    // The first merged line whose quantity overflowed, if any.
+    let mut overflowed: Option<usize> = None;
+    for line in shipment.lines {
+        // check_lines guarantees every line has its identifier.
+        let Some(value) = line.item_value(identification) else {
             continue;
         };
-        let Some(key) = line.item_key(settings.product_identification) else {
-            continue;
+        let found = match &positions {
+            Some(positions) => positions.get(value).copied(),
+            None => lines.iter().position(|merged| merged.item.value() == value),
         };
-        let index = *index_of.entry(key.clone()).or_insert_with(|| {
-            groups.push((key, Vec::new()));
-            groups.len() - 1
-        });
-        groups[index].1.push(line);
-    }
-
-    let mut lines = Vec::with_capacity(groups.len());
-    for (item, members) in groups {
-        let sources = members
-            .iter()
-            .map(|line| SourceLine::new(line.id.clone(), line.quantity))
-            .collect();
-        let Some(mut asn_line) = AsnLine::new(item.clone(), sources) else {
-            return Err(MappingProblem::QuantityOverflow {
-                item,
-                shipment: number,
-            });
+        let source = SourceLine::new(line.id.clone(), line.quantity);
+        let position = match found {
+            Some(position) => {
+                let merged = &mut lines[position];
+                match merged.expected_quantity.checked_add(line.quantity.get()) {
+                    Some(sum) => merged.expected_quantity = sum,
+                    None => {
+                        overflowed = Some(overflowed.map_or(position, |first| first.min(position)))
+                    }
+                }
+                merged.return_lines.push(source);
+                position
+            }
+            None => {
+                if let Some(positions) = &mut positions {
+                    positions.insert(value, lines.len());
+                }
+                lines.push(AsnLine::of_one(item_key(identification, value), source));
+                lines.len() - 1
+            }
         };
-        asn_line.description = members
-            .iter()
-            .map(|line| line.title.trim())
-            .find(|title| !title.is_empty())
-            .map(str::to_owned);
-        for reason in members.iter().filter_map(|line| line.reason.as_deref()) {
-            asn_line = asn_line.with_return_reason(reason.trim());
+        let merged = &mut lines[position];
+        let title = trim(&line.title);
+        if merged.description.is_none() && !title.is_empty() {
+            merged.description = Some(title.to_owned());
         }
-        lines.push(asn_line);
+        if let Some(reason) = line.reason.as_deref() {
+            merged.add_return_reason(trim(reason));
+        }
+    }
+    if let Some(position) = overflowed {
+        return Err(MappingProblem::QuantityOverflow {
+            item: lines.swap_remove(position).item,
+            shipment: number,
+        });
     }
 
     Ok(AsnDraft::new(
         settings.asn_type(),
         settings.warehouse_code.clone(),
-        ReferenceNumber::new(&ret.order_name, &ret.id, key),
+        ReferenceNumber::with_segment(&ret.order_name, &ret.id, segment),
         ret.id.clone(),
         ret.order_number.clone(),
         number,
         lines,
     )
-    .with_tracking(shipment.carrier.clone(), shipment.tracking_number.clone())
+    .with_tracking(shipment.carrier.cloned(), shipment.tracking_number.cloned())
     .with_customer_email(ret.customer_email.clone()))
+}
+
+fn item_key(identification: ProductIdentification, value: &str) -> ItemKey {
+    match identification {
+        ProductIdentification::Sku => ItemKey::Sku(value.to_owned()),
+        ProductIdentification::Barcode => ItemKey::Barcode(value.to_owned()),
+    }
 }
 
 /// Why a return cannot be mapped to ASNs: every problem found.

@@ -275,18 +275,22 @@ impl ReturnLine {
     /// The identifier the settings ask for, trimmed; `None` when it is
     /// missing or blank.
     pub fn item_key(&self, identification: ProductIdentification) -> Option<ItemKey> {
+        let value = self.item_value(identification)?.to_owned();
+        Some(match identification {
+            ProductIdentification::Sku => ItemKey::Sku(value),
+            ProductIdentification::Barcode => ItemKey::Barcode(value),
+        })
+    }
+
+    /// What [`ReturnLine::item_key`] holds, borrowed: checking or grouping
+    /// lines needs no copy of the identifier.
+    pub(crate) fn item_value(&self, identification: ProductIdentification) -> Option<&str> {
         let value = match identification {
             ProductIdentification::Sku => self.sku.as_deref(),
             ProductIdentification::Barcode => self.barcode.as_deref(),
-        }?
-        .trim();
-        if value.is_empty() {
-            return None;
         }
-        Some(match identification {
-            ProductIdentification::Sku => ItemKey::Sku(value.to_owned()),
-            ProductIdentification::Barcode => ItemKey::Barcode(value.to_owned()),
-        })
+        .map(crate::text::trim)?;
+        (!value.is_empty()).then_some(value)
     }
 
     /// Sets the SKU.

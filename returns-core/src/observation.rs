@@ -203,7 +203,7 @@ impl ObservedLine {
             ItemKey::Sku(_) => self.sku.as_deref(),
             ItemKey::Barcode(_) => self.barcode.as_deref(),
         };
-        reported.is_some_and(|value| value.trim() == item.value())
+        reported.is_some_and(|value| crate::text::trim(value) == item.value())
     }
 
     /// The item as the warehouse identified it, preferring the kind of

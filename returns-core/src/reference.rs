@@ -59,12 +59,15 @@
 //! (`-1`, `-2`, …); those still parse, and [`ReferenceParts::shipment`]
 //! returns their last segment as is.
 
-use std::fmt;
+mod segment;
+
+use std::fmt::{self, Write as _};
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
 use crate::model::{LineId, ReturnId, ReturnShipment};
+pub(crate) use segment::{Segment, Segments};
 
 /// Longest reference the warehouse accepts.
 pub const REFERENCE_MAX_LEN: usize = 50;
@@ -109,16 +112,10 @@ impl ShipmentKey {
     /// The label id comes first because it exists as soon as the label does,
     /// while some platforms fill the tracking number in later.
     pub fn of(shipment: &ReturnShipment) -> Self {
-        let usable = |value: &Option<String>| {
-            value
-                .as_deref()
-                .filter(|value| value.bytes().any(|b| b.is_ascii_alphanumeric()))
-                .map(str::to_owned)
-        };
-        if let Some(label) = usable(&shipment.label_id) {
-            Self::Label(label)
-        } else if let Some(tracking) = usable(&shipment.tracking_number) {
-            Self::Tracking(tracking)
+        if let Some(label) = segment::usable(shipment.label_id.as_deref()) {
+            Self::Label(label.to_owned())
+        } else if let Some(tracking) = segment::usable(shipment.tracking_number.as_deref()) {
+            Self::Tracking(tracking.to_owned())
         } else {
             Self::Lines(shipment.line_ids.clone())
         }
@@ -151,53 +148,27 @@ impl ShipmentKey {
     /// assert_eq!(ShipmentKey::for_shipments(&[only]), [ShipmentKey::Single]);
     /// ```
     pub fn for_shipments(shipments: &[ReturnShipment]) -> Vec<Self> {
-        if shipments.len() == 1 {
-            return vec![Self::Single];
-        }
-        let mut keys: Vec<Self> = shipments.iter().map(Self::of).collect();
-        let segments: Vec<String> = keys.iter().map(Self::segment).collect();
-        for (index, key) in keys.iter_mut().enumerate() {
-            let clashes = matches!(key, Self::Label(_) | Self::Tracking(_))
-                && segments
-                    .iter()
-                    .enumerate()
-                    .any(|(other, segment)| other != index && *segment == segments[index]);
-            if clashes {
-                *key = Self::Lines(shipments[index].line_ids.clone());
-            }
-        }
-        keys
+        let segments = Segments::of(shipments);
+        shipments
+            .iter()
+            .enumerate()
+            .map(|(index, shipment)| match segments.get(index).kind() {
+                b'S' => Self::Single,
+                // A clash turns a label or tracking key into its lines.
+                b'N' => Self::Lines(shipment.line_ids.clone()),
+                _ => Self::of(shipment),
+            })
+            .collect()
     }
 
     /// The `{shipment}` segment of the reference: at most 11 ASCII letters
     /// and digits.
+    ///
+    /// A label id or tracking number keeps its last 10 letters and digits
+    /// (`"0"` when it has none, which [`ShipmentKey::of`] never gives).
     pub fn segment(&self) -> String {
-        match self {
-            Self::Single => "S".to_owned(),
-            Self::Label(id) => format!("L{}", token(id)),
-            Self::Tracking(number) => format!("T{}", token(number)),
-            Self::Lines(lines) => {
-                let mut sorted: Vec<&str> = lines.iter().map(LineId::as_str).collect();
-                sorted.sort_unstable();
-                sorted.dedup();
-                let mut hash = fnv1a_64(sorted.join("\0").as_bytes());
-                // Keep the top 40 bits as 10 hex digits.
-                hash >>= 64 - 4 * LINES_HASH_DIGITS;
-                format!("N{hash:0width$x}", width = LINES_HASH_DIGITS)
-            }
-        }
+        Segment::of_key(self).as_str().to_owned()
     }
-}
-
-/// The last [`TOKEN_MAX`] ASCII letters and digits of `value`; a value with
-/// none gives `"0"` (unreachable through [`ShipmentKey::of`]).
-fn token(value: &str) -> String {
-    let kept: Vec<char> = value.chars().filter(char::is_ascii_alphanumeric).collect();
-    if kept.is_empty() {
-        return "0".to_owned();
-    }
-    let start = kept.len().saturating_sub(TOKEN_MAX);
-    kept[start..].iter().collect()
 }
 
 /// A warehouse-safe reference number: 1 to 50 printable ASCII characters,
@@ -233,14 +204,21 @@ pub struct ReferenceNumber(String);
 impl ReferenceNumber {
     /// The reference of the shipment identified by `shipment` in a return.
     pub fn new(order_name: &str, return_id: &ReturnId, shipment: &ShipmentKey) -> Self {
-        let order = order_segment(order_name);
-        let ret = return_segment(return_id.as_str());
-        let shipment = shipment.segment();
-        let reference = if order.is_empty() {
-            format!("R{ret}-{shipment}")
-        } else {
-            format!("{order}-R{ret}-{shipment}")
-        };
+        Self::with_segment(order_name, return_id, Segment::of_key(shipment))
+    }
+
+    /// [`ReferenceNumber::new`] from a rendered shipment segment, written
+    /// straight into the one string the reference keeps.
+    pub(crate) fn with_segment(order_name: &str, return_id: &ReturnId, shipment: Segment) -> Self {
+        let mut reference = String::with_capacity(REFERENCE_MAX_LEN);
+        push_order_segment(&mut reference, order_name);
+        if !reference.is_empty() {
+            reference.push('-');
+        }
+        reference.push('R');
+        push_return_segment(&mut reference, return_id.as_str());
+        reference.push('-');
+        reference.push_str(shipment.as_str());
         debug_assert!(check(&reference).is_ok(), "{reference}");
         Self(reference)
     }
@@ -306,7 +284,9 @@ impl ReferenceParts<'_> {
     /// Whether the reference belongs to the return `return_id` (its return
     /// segment is the one [`ReferenceNumber::new`] makes from that id).
     pub fn is_return(&self, return_id: &ReturnId) -> bool {
-        self.return_segment == return_segment(return_id.as_str())
+        let mut expected = String::new();
+        push_return_segment(&mut expected, return_id.as_str());
+        self.return_segment == expected
     }
 }
 
@@ -377,22 +357,28 @@ fn check(value: &str) -> Result<(), &'static str> {
     }
 }
 
-fn order_segment(order_name: &str) -> String {
-    let kept: Vec<char> = order_name
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '#')
-        .collect();
-    let start = kept.len().saturating_sub(ORDER_SEGMENT_MAX);
-    kept[start..].iter().collect()
+/// Appends the last [`ORDER_SEGMENT_MAX`] ASCII letters, digits and `#` of
+/// the order name. Filtering bytes is filtering characters: no byte of a
+/// multi-byte character is ASCII.
+fn push_order_segment(out: &mut String, order_name: &str) {
+    let is_kept = |byte: &u8| byte.is_ascii_alphanumeric() || *byte == b'#';
+    let count = order_name.bytes().filter(is_kept).count();
+    order_name
+        .bytes()
+        .filter(is_kept)
+        .skip(count.saturating_sub(ORDER_SEGMENT_MAX))
+        .for_each(|byte| out.push(char::from(byte)));
 }
 
-fn return_segment(return_id: &str) -> String {
+/// Appends the return id verbatim, or `_` and its hash.
+fn push_return_segment(out: &mut String, return_id: &str) {
     let verbatim = (1..=RETURN_SEGMENT_MAX).contains(&return_id.len())
         && return_id.bytes().all(|b| b.is_ascii_alphanumeric());
     if verbatim {
-        return_id.to_owned()
+        out.push_str(return_id);
     } else {
-        format!("_{:016x}", fnv1a_64(return_id.as_bytes()))
+        // Writing to a String cannot fail.
+        let _ = write!(out, "_{:016x}", fnv1a_64(return_id.as_bytes()));
     }
 }
 
@@ -400,8 +386,14 @@ fn return_segment(return_id: &str) -> String {
 /// stable across Rust versions (unlike `std`'s `DefaultHasher`).
 fn fnv1a_64(bytes: &[u8]) -> u64 {
     const OFFSET_BASIS: u64 = 0xcbf2_9ce4_8422_2325;
+    fnv1a_64_extend(OFFSET_BASIS, bytes)
+}
+
+/// Continues an FNV-1a hash with more bytes: hashing pieces in turn is
+/// hashing their concatenation.
+fn fnv1a_64_extend(hash: u64, bytes: &[u8]) -> u64 {
     const PRIME: u64 = 0x0000_0100_0000_01b3;
-    bytes.iter().fold(OFFSET_BASIS, |hash, &byte| {
+    bytes.iter().fold(hash, |hash, &byte| {
         (hash ^ u64::from(byte)).wrapping_mul(PRIME)
     })
 }

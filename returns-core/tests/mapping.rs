@@ -306,3 +306,135 @@ fn a_return_keeps_its_reference_when_its_label_arrives() {
         Some("00340434161234567890")
     );
 }
+
+#[test]
+fn an_overflowing_merge_names_the_first_item_of_each_shipment() {
+    // In shipment 1, B overflows before A does, but A comes first.
+    let ret = Return::new("9001", "#1001", "1001", CREATED)
+        .with_line(
+            ReturnLine::new("1")
+                .with_sku("A")
+                .with_quantity(qty(u32::MAX - 1)),
+        )
+        .with_line(
+            ReturnLine::new("2")
+                .with_sku("B")
+                .with_quantity(qty(u32::MAX)),
+        )
+        .with_line(ReturnLine::new("3").with_sku("B"))
+        .with_line(ReturnLine::new("4").with_sku("A").with_quantity(qty(5)))
+        .with_line(
+            ReturnLine::new("5")
+                .with_sku("C")
+                .with_quantity(qty(u32::MAX)),
+        )
+        .with_line(
+            ReturnLine::new("6")
+                .with_sku("C")
+                .with_quantity(qty(u32::MAX)),
+        )
+        .with_shipment(ReturnShipment::new(["1", "2", "3", "4"]))
+        .with_shipment(ReturnShipment::new(["5", "6"]));
+    let error = plan(&ret, &settings()).expect_err("quantities overflow");
+    assert_eq!(
+        error.problems,
+        [
+            MappingProblem::QuantityOverflow {
+                item: sku("A"),
+                shipment: 1,
+            },
+            MappingProblem::QuantityOverflow {
+                item: sku("C"),
+                shipment: 2,
+            },
+        ]
+    );
+}
+
+/// Long returns take hashed lookups where short ones scan; padding a return
+/// with valid lines must not change the problems found.
+#[test]
+fn long_returns_report_the_same_problems_as_short_ones() {
+    let short = Return::new("9001", "#1001", "1001", CREATED)
+        .with_line(ReturnLine::new("1").with_sku("A"))
+        .with_line(ReturnLine::new("1").with_sku("B"))
+        .with_line(ReturnLine::new("2").with_sku("B"))
+        .with_line(ReturnLine::new("3").with_sku("C"))
+        .with_shipment(ReturnShipment::new(["1", "9"]))
+        .with_shipment(ReturnShipment::new(["1", "2"]))
+        .with_shipment(ReturnShipment::new(Vec::<LineId>::new()));
+    let mut long = short.clone();
+    let padding: Vec<LineId> = (100..140).map(|n| LineId::new(n.to_string())).collect();
+    for id in &padding {
+        long = long.with_line(ReturnLine::new(id.clone()).with_sku("P"));
+    }
+    long.shipments[1].line_ids.extend(padding);
+    let expected = vec![
+        MappingProblem::DuplicateLineId {
+            line_id: "1".into(),
+        },
+        MappingProblem::UnknownLine {
+            line_id: "9".into(),
+            shipment: 1,
+        },
+        MappingProblem::LineShippedTwice {
+            line_id: "1".into(),
+            first_shipment: 1,
+            second_shipment: 2,
+        },
+        MappingProblem::EmptyShipment { shipment: 3 },
+        MappingProblem::LineNotShipped {
+            line_id: "3".into(),
+        },
+    ];
+    for ret in [&short, &long] {
+        let error = plan(ret, &settings()).expect_err("problems");
+        assert_eq!(error.problems, expected, "{} lines", ret.lines.len());
+    }
+}
+
+#[test]
+fn long_shipments_merge_identical_identifiers_in_first_seen_order() {
+    let mut ret = Return::new("9001", "#1001", "1001", CREATED);
+    for n in 0..40 {
+        let sku = if n % 2 == 0 {
+            " A ".to_owned()
+        } else {
+            format!("U{}", n % 10)
+        };
+        let reason = if n % 4 == 0 { "too big" } else { "too small" };
+        ret = ret.with_line(
+            ReturnLine::new(n.to_string())
+                .with_sku(sku)
+                .with_reason(reason),
+        );
+    }
+    let plan = plan(&ret, &settings()).expect("a valid return");
+    let [draft] = plan.drafts() else {
+        panic!("one implicit shipment");
+    };
+    let merged: Vec<(&str, u32)> = draft
+        .lines
+        .iter()
+        .map(|line| (line.item.value(), line.expected_quantity.get()))
+        .collect();
+    assert_eq!(
+        merged,
+        [
+            ("A", 20),
+            ("U1", 4),
+            ("U3", 4),
+            ("U5", 4),
+            ("U7", 4),
+            ("U9", 4)
+        ]
+    );
+    assert_eq!(draft.lines[0].return_reasons, ["too big", "too small"]);
+    let first_ids: Vec<&str> = draft.lines[0]
+        .return_lines
+        .iter()
+        .map(|line| line.line_id.as_str())
+        .take(3)
+        .collect();
+    assert_eq!(first_ids, ["0", "2", "4"]);
+}
