@@ -78,4 +78,12 @@ pub enum BenchError {
         /// What went wrong.
         message: String,
     },
+    /// A measure found its two sides did not do the same work.
+    #[error("{what}: {message}")]
+    Mismatch {
+        /// What was compared.
+        what: &'static str,
+        /// What differed.
+        message: String,
+    },
 }
