@@ -14,9 +14,10 @@
 //! again with raw `reqwest` to fresh simulators seeded alike (see
 //! [`replay`]), timed the same way. The two sides must make as many calls,
 //! get the same statuses and leave as many tickets, notes and actions, or
-//! the measure fails. Sides alternate round by round; the medians are
-//! compared. An information row repeats the engine with the in-memory
-//! store.
+//! the measure fails. The sides take turns pass by pass, each on its own
+//! simulators, so that they meet the same machine noise; over rounds the
+//! medians are compared. An information row adds the engine with the
+//! in-memory store to the last round.
 
 mod recorder;
 mod replay;
@@ -105,12 +106,14 @@ fn settings() -> IntegrationSettings {
 pub async fn run(effort: Effort) -> Result<Vec<Row>, BenchError> {
     // `now` is the current hour: the engine's clock is the system's.
     let scenario = Scenario::generate(&ScenarioConfig::new(SEED, effort.returns));
+    let rounds = effort.rounds.max(1);
     let mut engine_times = Vec::new();
     let mut raw_times = Vec::new();
     let mut last = None;
-    for _ in 0..effort.rounds.max(1) {
-        let (engine, recorded) = engine_side(&scenario, StoreKind::Sqlite).await?;
-        let raw = raw_side(&scenario, recorded).await?;
+    for round in 0..rounds {
+        // The in-memory store is measured once, beside the last round.
+        let with_memory = round + 1 == rounds;
+        let (engine, raw, memory) = one_round(&scenario, with_memory).await?;
         if raw.calls != engine.calls || raw.effects != engine.effects {
             return Err(BenchError::Mismatch {
                 what: "the engine measure",
@@ -123,11 +126,10 @@ pub async fn run(effort: Effort) -> Result<Vec<Row>, BenchError> {
         }
         engine_times.push(engine.total());
         raw_times.push(raw.total());
-        last = Some((engine, raw));
+        last = Some((engine, raw, memory));
     }
-    let (memory, _) = engine_side(&scenario, StoreKind::Memory).await?;
-    let Some((engine, raw)) = last else {
-        unreachable!("at least one round runs");
+    let Some((engine, raw, Some(memory))) = last else {
+        unreachable!("the last round measures the in-memory store");
     };
 
     let (engine_median, raw_median) = (median(&engine_times), median(&raw_times));
@@ -156,113 +158,190 @@ pub async fn run(effort: Effort) -> Result<Vec<Row>, BenchError> {
             ),
         ),
         Row::info(
-            "engine time, SQLite store (median; last round)",
+            format!("engine time, SQLite store (median of {rounds}; last round)"),
             format!("{engine_median:.2} s; {}", passes(&engine)),
         ),
         Row::info(
-            "raw floor time (median; last round)",
+            format!("raw floor time (median of {rounds}; last round)"),
             format!("{raw_median:.2} s; {}", passes(&raw)),
         ),
         Row::info(
-            format!("engine / raw floor, in-memory store ({n} returns)"),
+            format!("engine / raw floor, in-memory store (last round, {n} returns)"),
             format!(
                 "{:.3} ({})",
-                ratio(memory.total(), raw_median),
+                ratio(memory.total(), raw.total()),
                 passes(&memory)
             ),
         ),
     ])
 }
 
-/// The engine's two passes on fresh simulators: the run, and the calls of
-/// each pass as recorded.
-async fn engine_side(
+/// One round: the engine on SQLite, the floor replaying its calls and,
+/// when asked, the engine on the in-memory store, each on its own
+/// simulators, taking turns pass by pass so that all meet the same moments
+/// of machine noise.
+async fn one_round(
     scenario: &Scenario,
-    kind: StoreKind,
-) -> Result<(Run, [Vec<Call>; 2]), BenchError> {
-    let sims = Sims::start(scenario).await?;
-    let folder = tempfile::tempdir().map_err(|e| setup("a state folder", e))?;
-    let store: Arc<dyn Store> = match kind {
-        StoreKind::Sqlite => Arc::new(
-            SqliteStore::open(folder.path().join("state.db"))
-                .await
-                .map_err(|e| setup("the SQLite store", e))?,
-        ),
-        StoreKind::Memory => Arc::new(MemoryStore::new()),
+    with_memory: bool,
+) -> Result<(Run, Run, Option<Run>), BenchError> {
+    let mut engine = EngineSide::start(scenario, StoreKind::Sqlite).await?;
+    let mut raw = RawSide::start(scenario).await?;
+    let mut memory = if with_memory {
+        Some(EngineSide::start(scenario, StoreKind::Memory).await?)
+    } else {
+        None
     };
-    let loop_client = LoopClient::builder(sims.loop_key())
-        .base_url(sims.loop_base_url())
-        .rate_limit(RateLimit::Unlimited)
-        .build()?;
-    let cloudx = CloudxClient::builder(sims.cloudx_secret())
-        .base_url(sims.cloudx_base_url())
-        .rate_limit(cloudx_client::transport::RateLimit::Unlimited)
-        .build()?;
-    let engine = SyncEngine::builder(loop_client, cloudx, settings())
-        .shared_store(store)
-        .build()
-        .await
-        .map_err(|e| setup("the engine", e))?;
-    // The warehouse check of `build` is not part of a pass.
-    sims.recorder().take();
-
-    let mut times = [Duration::ZERO; 2];
-    let mut recorded: [Vec<Call>; 2] = Default::default();
     for pass in 0..2 {
         if pass == 1 {
-            sims.receive_everything();
+            // The warehouse receives everything between the passes, untimed.
+            engine.sims.receive_everything();
+            raw.sims.receive_everything();
+            if let Some(memory) = &memory {
+                memory.sims.receive_everything();
+            }
         }
-        let started = Instant::now();
-        let report = engine.reconcile_once().await;
-        times[pass] = started.elapsed();
-        check(&report, pass)?;
-        recorded[pass] = sims.recorder().take();
+        let recorded = engine.pass(pass).await?;
+        raw.pass(pass, recorded).await?;
+        if let Some(memory) = &mut memory {
+            memory.pass(pass).await?;
+        }
     }
-    let run = Run {
-        times,
-        calls: [recorded[0].len(), recorded[1].len()],
-        effects: effects(&sims, scenario),
+    let memory = match memory {
+        Some(memory) => Some(memory.finish(scenario).await),
+        None => None,
     };
-    sims.shutdown().await;
-    Ok((run, recorded))
+    Ok((
+        engine.finish(scenario).await,
+        raw.finish(scenario).await,
+        memory,
+    ))
 }
 
-/// The floor: `recorded` sent again to fresh simulators.
-async fn raw_side(scenario: &Scenario, recorded: [Vec<Call>; 2]) -> Result<Run, BenchError> {
-    let sims = Sims::start(scenario).await?;
-    let replayer = Replayer::new(sims.origin(Vendor::Loop), sims.origin(Vendor::Cloudx))?;
-    let concurrency = EngineOptions::default().concurrency;
-    let mut tickets = HashMap::new();
-    let mut times = [Duration::ZERO; 2];
-    let mut calls = [0; 2];
-    for (pass, recorded) in recorded.into_iter().enumerate() {
-        if pass == 1 {
-            sims.receive_everything();
-        }
-        let plan = Plan::new(recorded, &mut tickets);
+/// The engine over its own simulators and store.
+#[derive(Debug)]
+struct EngineSide {
+    sims: Sims,
+    engine: SyncEngine,
+    times: [Duration; 2],
+    calls: [usize; 2],
+    /// Holds the SQLite file until the side is done.
+    _folder: tempfile::TempDir,
+}
+
+impl EngineSide {
+    async fn start(scenario: &Scenario, kind: StoreKind) -> Result<Self, BenchError> {
+        let sims = Sims::start(scenario).await?;
+        let folder = tempfile::tempdir().map_err(|e| setup("a state folder", e))?;
+        let store: Arc<dyn Store> = match kind {
+            StoreKind::Sqlite => Arc::new(
+                SqliteStore::open(folder.path().join("state.db"))
+                    .await
+                    .map_err(|e| setup("the SQLite store", e))?,
+            ),
+            StoreKind::Memory => Arc::new(MemoryStore::new()),
+        };
+        let loop_client = LoopClient::builder(sims.loop_key())
+            .base_url(sims.loop_base_url())
+            .rate_limit(RateLimit::Unlimited)
+            .build()?;
+        let cloudx = CloudxClient::builder(sims.cloudx_secret())
+            .base_url(sims.cloudx_base_url())
+            .rate_limit(cloudx_client::transport::RateLimit::Unlimited)
+            .build()?;
+        let engine = SyncEngine::builder(loop_client, cloudx, settings())
+            .shared_store(store)
+            .build()
+            .await
+            .map_err(|e| setup("the engine", e))?;
+        // The warehouse check of `build` is not part of a pass.
+        sims.recorder().take();
+        Ok(Self {
+            sims,
+            engine,
+            times: [Duration::ZERO; 2],
+            calls: [0; 2],
+            _folder: folder,
+        })
+    }
+
+    /// Runs and times pass `pass` (0 or 1): the calls it made.
+    async fn pass(&mut self, pass: usize) -> Result<Vec<Call>, BenchError> {
         let started = Instant::now();
-        replayer.run(&plan, concurrency).await?;
-        times[pass] = started.elapsed();
-        calls[pass] = sims.recorder().take().len();
-        if calls[pass] != plan.len() {
+        let report = self.engine.reconcile_once().await;
+        self.times[pass] = started.elapsed();
+        check(&report, pass)?;
+        let calls = self.sims.recorder().take();
+        self.calls[pass] = calls.len();
+        Ok(calls)
+    }
+
+    async fn finish(self, scenario: &Scenario) -> Run {
+        let run = Run {
+            times: self.times,
+            calls: self.calls,
+            effects: effects(&self.sims, scenario),
+        };
+        self.sims.shutdown().await;
+        run
+    }
+}
+
+/// The floor: raw `reqwest` over its own simulators.
+#[derive(Debug)]
+struct RawSide {
+    sims: Sims,
+    replayer: Replayer,
+    /// Which return each ticket the replayed creates made belongs to.
+    tickets: HashMap<String, String>,
+    times: [Duration; 2],
+    calls: [usize; 2],
+}
+
+impl RawSide {
+    async fn start(scenario: &Scenario) -> Result<Self, BenchError> {
+        let sims = Sims::start(scenario).await?;
+        let replayer = Replayer::new(sims.origin(Vendor::Loop), sims.origin(Vendor::Cloudx))?;
+        Ok(Self {
+            sims,
+            replayer,
+            tickets: HashMap::new(),
+            times: [Duration::ZERO; 2],
+            calls: [0; 2],
+        })
+    }
+
+    /// Replays and times the engine's calls of pass `pass`, at the engine's
+    /// concurrency; fails unless the simulators answered every planned call.
+    async fn pass(&mut self, pass: usize, recorded: Vec<Call>) -> Result<(), BenchError> {
+        let plan = Plan::new(recorded, &mut self.tickets);
+        let concurrency = EngineOptions::default().concurrency;
+        let started = Instant::now();
+        self.replayer.run(&plan, concurrency).await?;
+        self.times[pass] = started.elapsed();
+        self.calls[pass] = self.sims.recorder().take().len();
+        if self.calls[pass] != plan.len() {
             return Err(BenchError::Mismatch {
                 what: "the raw floor",
                 message: format!(
                     "pass {} planned {} calls, the simulators answered {}",
                     pass + 1,
                     plan.len(),
-                    calls[pass]
+                    self.calls[pass]
                 ),
             });
         }
+        Ok(())
     }
-    let run = Run {
-        times,
-        calls,
-        effects: effects(&sims, scenario),
-    };
-    sims.shutdown().await;
-    Ok(run)
+
+    async fn finish(self, scenario: &Scenario) -> Run {
+        let run = Run {
+            times: self.times,
+            calls: self.calls,
+            effects: effects(&self.sims, scenario),
+        };
+        self.sims.shutdown().await;
+        run
+    }
 }
 
 /// A pass that failed somewhere, or did not do its part of the work, makes
