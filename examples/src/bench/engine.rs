@@ -12,7 +12,7 @@
 //!
 //! The floor is the same HTTP calls, recorded at the simulators and sent
 //! again with raw `reqwest` to fresh simulators seeded alike (see
-//! [`replay`]), timed the same way. The two sides must make as many calls,
+//! its `replay` module), timed the same way. The two sides must make as many calls,
 //! get the same statuses and leave as many tickets, notes and actions, or
 //! the measure fails. The sides take turns pass by pass, each on its own
 //! simulators, so that they meet the same machine noise; over rounds the
