@@ -157,7 +157,10 @@ mod tests {
         assert_eq!(calls[0].uri, "/things");
         assert_eq!(calls[0].body, "{\"a\":1}");
         assert_eq!(calls[0].answer.as_deref(), Some(&b"{\"a\":1}"[..]));
-        assert_eq!(calls[0].headers.len(), 1, "{:?}", calls[0].headers);
+        // reqwest adds `accept: */*`; the user agent is not kept.
+        assert_eq!(calls[0].headers["authorization"], "Bearer s");
+        assert!(calls[0].headers.get("user-agent").is_none());
+        assert_eq!(calls[0].headers.len(), 2, "{:?}", calls[0].headers);
         assert_eq!(calls[1].uri, "/things/7?full=1");
         assert_eq!(calls[1].status, StatusCode::OK);
         assert!(calls[1].answer.is_none());
