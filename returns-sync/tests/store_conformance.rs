@@ -293,6 +293,45 @@ async fn journal_keeps_each_returns_order(store: &dyn Store) {
     assert_eq!(store.timeline("D").await.unwrap(), every);
 }
 
+async fn batches_save_and_read_many_returns_at_once(store: &dyn Store) {
+    // More than one statement's worth of rows, so chunking is exercised.
+    let returns: Vec<TrackedReturn> = (0..300)
+        .map(|i| tracked(&format!("R{i:03}"), ReturnStage::AtWarehouse))
+        .collect();
+    let entries: Vec<JournalEntry> = (0..600)
+        .map(|i| JournalEntry::new(format!("R{:03}", i % 300), T0, Step::Pulled, i.to_string()))
+        .collect();
+    store.save_batch(&returns, &entries).await.unwrap();
+    store.save_batch(&[], &[]).await.unwrap();
+
+    let mut asked: Vec<String> = returns.iter().map(|t| t.return_id.clone()).collect();
+    asked.push("UNKNOWN".to_owned());
+    let found = store.tracked_returns(&asked).await.unwrap();
+    assert_eq!(found.len(), 300);
+    assert_eq!(found["R007"], returns[7]);
+    assert!(!found.contains_key("UNKNOWN"));
+
+    let timelines = store.timelines(&asked).await.unwrap();
+    assert_eq!(timelines.len(), 300);
+    assert_eq!(
+        timelines["R007"],
+        vec![entries[7].clone(), entries[307].clone()]
+    );
+    assert_eq!(store.timeline("R007").await.unwrap(), timelines["R007"]);
+    assert!(store.tracked_returns(&[]).await.unwrap().is_empty());
+
+    // A second save replaces the returns and appends after what is there.
+    let mut moved = returns[7].clone();
+    moved.stage = ReturnStage::Decided;
+    let later = JournalEntry::new("R007", T0, Step::Decided, "process");
+    store
+        .save_batch(std::slice::from_ref(&moved), std::slice::from_ref(&later))
+        .await
+        .unwrap();
+    assert_eq!(store.tracked_return("R007").await.unwrap(), Some(moved));
+    assert_eq!(store.timeline("R007").await.unwrap().last(), Some(&later));
+}
+
 async fn inbox_recognises_a_redelivery(store: &dyn Store) {
     let original = event("delivery-1", Some("40211877"));
     assert!(store.push_event(&original).await.unwrap(), "new");
@@ -604,6 +643,7 @@ conformance!(
     in_flight_lists_returns_still_worked_on_by_id,
     stage_counts_in_report_order_without_empty_stages,
     journal_keeps_each_returns_order,
+    batches_save_and_read_many_returns_at_once,
     inbox_recognises_a_redelivery,
     inbox_keeps_completed_events,
     inbox_pending_oldest_first_up_to_limit,

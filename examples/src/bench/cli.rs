@@ -10,7 +10,7 @@ use super::error::BenchError;
 use super::fixture::{Fixture, scenario};
 use super::markdown::{self, Provenance};
 use super::report::Table;
-use super::{core_vs_decode, memory, overhead, rate};
+use super::{core_vs_decode, engine, memory, overhead, rate};
 
 /// The SDK against its limits, as ratios measured in one run.
 #[derive(Debug, Parser)]
@@ -42,6 +42,8 @@ enum Measure {
     Rate,
     /// 4. streaming peak memory.
     Memory,
+    /// 5. sync engine vs the same raw calls.
+    Engine,
 }
 
 /// Subcommands the suite runs itself.
@@ -74,6 +76,7 @@ struct Sizes {
     rate: rate::Effort,
     stream_small: usize,
     stream_large: usize,
+    engine: engine::Effort,
 }
 
 impl Sizes {
@@ -84,6 +87,7 @@ impl Sizes {
         rate: rate::Effort::FULL,
         stream_small: 10_000,
         stream_large: 100_000,
+        engine: engine::Effort::FULL,
     };
 
     const QUICK: Sizes = Sizes {
@@ -93,6 +97,7 @@ impl Sizes {
         rate: rate::Effort::QUICK,
         stream_small: 500,
         stream_large: 5_000,
+        engine: engine::Effort::QUICK,
     };
 }
 
@@ -171,6 +176,10 @@ fn run(cli: &Cli) -> Result<ExitCode, BenchError> {
             sizes.stream_small,
             sizes.stream_large,
         ))?);
+    }
+    if wanted(Measure::Engine) {
+        progress("5. engine overhead");
+        table.extend(runtime.block_on(engine::run(sizes.engine))?);
     }
 
     let provenance = Provenance::collect(started.elapsed());

@@ -87,4 +87,12 @@ pub enum BenchError {
         #[source]
         source: std::io::Error,
     },
+    /// A measure found its two sides did not do the same work.
+    #[error("{what}: {message}")]
+    Mismatch {
+        /// What was compared.
+        what: &'static str,
+        /// What differed.
+        message: String,
+    },
 }

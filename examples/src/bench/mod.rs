@@ -8,11 +8,13 @@
 //! | 2. typed clients vs raw `reqwest` + `serde_json` | [`overhead`] |
 //! | 3. achieved vs allowed rate under a vendor limit | [`rate`] |
 //! | 4. peak RSS streaming 100,000 vs 10,000 returns | [`memory`] |
+//! | 5. `SyncEngine::reconcile_once` vs the same HTTP calls with raw `reqwest` | [`engine`] |
 
 pub mod cli;
 pub mod core_vs_decode;
 pub mod counting;
 pub mod decode_cost;
+pub mod engine;
 pub mod error;
 pub mod fixture;
 pub mod markdown;

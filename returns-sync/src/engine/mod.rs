@@ -471,18 +471,22 @@ impl SyncEngine {
             let ids: Vec<String> = batch.iter().map(|t| t.return_id.clone()).collect();
             let granted = self.claim(&ids, report).await;
             self.holding(&granted, async {
-                let mut mine = Vec::new();
-                for t in batch.into_iter().filter(|t| granted.contains(&t.return_id)) {
-                    match inner.store.tracked_return(&t.return_id).await {
-                        Ok(Some(fresh)) if fresh == t => mine.push(t),
-                        Ok(_) => {}
-                        Err(e) => report.returns.push(ReturnReport {
-                            return_id: t.return_id.clone(),
-                            order_name: t.order_name.clone(),
-                            outcome: Outcome::failed(FailedStep::Store, e),
-                        }),
+                let mine: Vec<_> = match inner.store.tracked_returns(&granted).await {
+                    Ok(fresh) => batch
+                        .into_iter()
+                        .filter(|t| fresh.get(&t.return_id) == Some(t))
+                        .collect(),
+                    Err(e) => {
+                        for t in batch.iter().filter(|t| granted.contains(&t.return_id)) {
+                            report.returns.push(ReturnReport {
+                                return_id: t.return_id.clone(),
+                                order_name: t.order_name.clone(),
+                                outcome: Outcome::failed(FailedStep::Store, &e),
+                            });
+                        }
+                        Vec::new()
                     }
-                }
+                };
                 let prepared = self.prepare_tracked(mine, report).await;
                 self.advance_all(prepared, report).await;
             })
@@ -709,14 +713,20 @@ impl SyncEngine {
         let inner = &self.inner;
         let mut prepared = Vec::new();
         let mut blocked = Vec::new();
+        let to_poll: Vec<String> = tracked
+            .iter()
+            .filter(|t| !matches!(t.stage, ReturnStage::Blocked | ReturnStage::Pulled))
+            .map(|t| t.return_id.clone())
+            .collect();
+        let mut timelines = inner.store.timelines(&to_poll).await;
         for t in tracked {
             if matches!(t.stage, ReturnStage::Blocked | ReturnStage::Pulled) {
                 blocked.push(t);
                 continue;
             }
             let id = t.return_id.clone();
-            let history = match inner.store.timeline(&id).await {
-                Ok(history) => history,
+            let history = match &mut timelines {
+                Ok(found) => found.remove(&id).unwrap_or_default(),
                 Err(e) => {
                     report.returns.push(ReturnReport {
                         return_id: id,
@@ -809,9 +819,7 @@ impl SyncEngine {
             .buffer_unordered(inner.options.concurrency)
             .collect()
             .await;
-        for w in finished {
-            self.record(w, report).await;
-        }
+        self.record_all(finished, report).await;
     }
 
     async fn missing_items(
@@ -884,6 +892,37 @@ impl SyncEngine {
             order_name: w.core.order_name.clone(),
             outcome,
         });
+    }
+
+    /// Saves a batch of returns with their journals in one store call (one
+    /// commit where the store can), then reports them as [`record`] does.
+    /// A failed save fails each of them; the next run finds their tickets
+    /// and notes at the vendors.
+    ///
+    /// [`record`]: Self::record
+    async fn record_all(&self, works: Vec<Work>, report: &mut SyncReport) {
+        let inner = &self.inner;
+        let now = inner.now();
+        let tracked: Vec<crate::store::TrackedReturn> =
+            works.iter().map(|w| w.to_tracked(now)).collect();
+        let entries: Vec<JournalEntry> = works
+            .iter()
+            .flat_map(|w| w.new_entries.iter().cloned())
+            .collect();
+        let stored = inner.store.save_batch(&tracked, &entries).await;
+        for w in works {
+            add_counts(&mut report.counts, &w.counts);
+            let outcome = match (&stored, w.outcome) {
+                (Err(e), _) => Outcome::failed(FailedStep::Store, e),
+                (Ok(()), Some(outcome)) => outcome,
+                (Ok(()), None) => continue,
+            };
+            report.returns.push(ReturnReport {
+                return_id: w.loop_id.to_string(),
+                order_name: w.core.order_name,
+                outcome,
+            });
+        }
     }
 
     /// A return in review in Loop (flagged, by this engine before a crash

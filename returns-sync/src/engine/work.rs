@@ -220,10 +220,12 @@ pub(crate) async fn block_on_missing_items(inner: &Inner, work: &mut Work, missi
 /// Creates (or finds) a ticket for every draft that has none, records
 /// them, then writes each "ASN created" note once.
 pub(crate) async fn send(inner: &Inner, work: &mut Work) {
+    let mut sent_now = false;
     for slot in 0..work.drafts.len() {
         if work.created_at[slot].is_some() {
             continue;
         }
+        sent_now = true;
         let request = NewReceivingTicket::from(&work.drafts[slot]);
         let outcome = match inner.cloudx.create_ticket(&request).await {
             Ok(outcome) => outcome,
@@ -271,10 +273,18 @@ pub(crate) async fn send(inner: &Inner, work: &mut Work) {
         work.created_at[slot] = Some(ticket.created_at.unwrap_or(at));
         work.tickets[slot] = Some(ticket);
     }
-    work.stage = ReturnStage::AtWarehouse;
     // Recorded before the notes: a crash now leaves tickets the next run
     // finds in the store (or, without it, by reference) and notes it writes.
-    if let Err(e) = inner.store.save_return(&work.to_tracked(inner.now())).await {
+    // A return the store has at the warehouse with every ticket already
+    // holds exactly that.
+    let stored_already = !sent_now
+        && work
+            .tracked
+            .as_ref()
+            .is_some_and(|t| t.stage == ReturnStage::AtWarehouse);
+    work.stage = ReturnStage::AtWarehouse;
+    if !stored_already && let Err(e) = inner.store.save_return(&work.to_tracked(inner.now())).await
+    {
         work.settle(
             inner.now(),
             ReturnStage::AtWarehouse,

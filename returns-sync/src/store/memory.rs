@@ -21,7 +21,9 @@ pub struct MemoryStore {
 struct State {
     watermark: Option<OffsetDateTime>,
     returns: HashMap<String, TrackedReturn>,
-    journal: Vec<JournalEntry>,
+    /// Each return's timeline, kept apart so that reading one does not
+    /// scan everyone's.
+    journal: HashMap<String, Vec<JournalEntry>>,
     inbox: BTreeMap<i64, InboxEvent>,
     inbox_keys: HashSet<String>,
     done: HashSet<i64>,
@@ -103,7 +105,14 @@ impl Store for MemoryStore {
     }
 
     async fn append_journal(&self, entries: &[JournalEntry]) -> Result<(), StoreError> {
-        self.state().journal.extend_from_slice(entries);
+        let mut state = self.state();
+        for entry in entries {
+            state
+                .journal
+                .entry(entry.return_id.clone())
+                .or_default()
+                .push(entry.clone());
+        }
         Ok(())
     }
 
@@ -111,10 +120,9 @@ impl Store for MemoryStore {
         Ok(self
             .state()
             .journal
-            .iter()
-            .filter(|entry| entry.return_id == return_id)
+            .get(return_id)
             .cloned()
-            .collect())
+            .unwrap_or_default())
     }
 
     async fn push_event(&self, event: &InboxEvent) -> Result<bool, StoreError> {

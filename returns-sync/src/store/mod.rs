@@ -31,6 +31,7 @@ mod sql;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
+use std::collections::HashMap;
 use std::fmt;
 
 use async_trait::async_trait;
@@ -330,6 +331,21 @@ pub trait Store: Send + Sync + fmt::Debug {
 
     /// The tracked return with this id.
     async fn tracked_return(&self, return_id: &str) -> Result<Option<TrackedReturn>, StoreError>;
+    /// The tracked returns among `return_ids`, by id (ids the store does
+    /// not track are absent). The default asks for each in turn; a store
+    /// that can reads them in one query.
+    async fn tracked_returns(
+        &self,
+        return_ids: &[String],
+    ) -> Result<HashMap<String, TrackedReturn>, StoreError> {
+        let mut found = HashMap::with_capacity(return_ids.len());
+        for id in return_ids {
+            if let Some(tracked) = self.tracked_return(id).await? {
+                found.insert(id.clone(), tracked);
+            }
+        }
+        Ok(found)
+    }
     /// Inserts or replaces a tracked return.
     async fn save_return(&self, tracked: &TrackedReturn) -> Result<(), StoreError>;
     /// Records returns a pull found, at [`ReturnStage::Pulled`], unless the
@@ -342,8 +358,38 @@ pub trait Store: Send + Sync + fmt::Debug {
 
     /// Appends entries to the journal, in order.
     async fn append_journal(&self, entries: &[JournalEntry]) -> Result<(), StoreError>;
+    /// Inserts or replaces each return, then appends the entries in order:
+    /// what a batch of work leaves. The default saves them one call at a
+    /// time; a store that can writes them in one transaction, so a batch
+    /// costs one commit instead of two per return.
+    async fn save_batch(
+        &self,
+        returns: &[TrackedReturn],
+        entries: &[JournalEntry],
+    ) -> Result<(), StoreError> {
+        for tracked in returns {
+            self.save_return(tracked).await?;
+        }
+        self.append_journal(entries).await
+    }
     /// One return's timeline, oldest first.
     async fn timeline(&self, return_id: &str) -> Result<Vec<JournalEntry>, StoreError>;
+    /// The timelines of `return_ids`, oldest first, by id (a return without
+    /// entries is absent). The default asks for each in turn; a store that
+    /// can reads them in one query.
+    async fn timelines(
+        &self,
+        return_ids: &[String],
+    ) -> Result<HashMap<String, Vec<JournalEntry>>, StoreError> {
+        let mut found = HashMap::with_capacity(return_ids.len());
+        for id in return_ids {
+            let timeline = self.timeline(id).await?;
+            if !timeline.is_empty() {
+                found.insert(id.clone(), timeline);
+            }
+        }
+        Ok(found)
+    }
 
     /// Stores a webhook event unless one with the same key is already in the
     /// inbox (pending or done): `true` when it was new.

@@ -2,6 +2,7 @@
 //! creates and migrates itself. The schema is in `migrations/sqlite/`, embedded in
 //! the crate; see [`SqliteStore`] for what it holds.
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
@@ -12,6 +13,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
     SqliteSynchronous,
 };
+use sqlx::{QueryBuilder, Sqlite, Transaction};
 use time::OffsetDateTime;
 
 use super::sql::{
@@ -34,6 +36,19 @@ const FILE_CONNECTIONS: u32 = 4;
 
 /// The location reported for a store opened with [`SqliteStore::open_in_memory`].
 const IN_MEMORY: &str = ":memory:";
+
+/// Rows written by one statement: a batch is one round trip to SQLite's
+/// thread rather than one per row, and stays far below SQLite's limit of
+/// 32,766 bound values.
+const ROWS_PER_STATEMENT: usize = 256;
+
+/// The upsert of `tracked_returns` rows, after its `VALUES`.
+const UPSERT_RETURN: &str = " ON CONFLICT (return_id) DO UPDATE SET \
+    order_name = excluded.order_name, \
+    stage = excluded.stage, \
+    core = excluded.core, \
+    tickets = excluded.tickets, \
+    updated_at = excluded.updated_at";
 
 /// A [`Store`] in an SQLite file.
 ///
@@ -133,7 +148,14 @@ impl SqliteStore {
             .filename(PathBuf::from(path))
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
+            // With WAL, `NORMAL` keeps every commit through a crash of the
+            // process and syncs at checkpoints only; a power loss may undo
+            // the last commits (never corrupting the file). That is less
+            // than deleting the store, which the engine's rules make safe,
+            // and the workers sharing a WAL file share its host, so none
+            // outlives the loss to act on a lost lease. `FULL` would sync
+            // every write: the engine's slowest step by far.
+            .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(BUSY_TIMEOUT)
             .foreign_keys(true);
         let pool = SqlitePoolOptions::new()
@@ -238,6 +260,34 @@ impl Store for SqliteStore {
         row.map(|row| decode_return(OP, &row)).transpose()
     }
 
+    async fn tracked_returns(
+        &self,
+        return_ids: &[String],
+    ) -> Result<HashMap<String, TrackedReturn>, StoreError> {
+        const OP: &str = "tracked_returns";
+        let mut found = HashMap::with_capacity(return_ids.len());
+        for chunk in return_ids.chunks(ROWS_PER_STATEMENT) {
+            let mut query = QueryBuilder::<Sqlite>::new(format!(
+                "SELECT {RETURN_COLUMNS} FROM tracked_returns WHERE return_id IN ("
+            ));
+            let mut ids = query.separated(", ");
+            for id in chunk {
+                ids.push_bind(id);
+            }
+            query.push(")");
+            let rows = query
+                .build()
+                .fetch_all(&self.pool)
+                .await
+                .map_err(|err| sql_error(OP, err))?;
+            for row in &rows {
+                let tracked = decode_return(OP, row)?;
+                found.insert(tracked.return_id.clone(), tracked);
+            }
+        }
+        Ok(found)
+    }
+
     async fn save_return(&self, tracked: &TrackedReturn) -> Result<(), StoreError> {
         const OP: &str = "save_return";
         let row = encode_return(OP, tracked)?;
@@ -270,24 +320,7 @@ impl Store for SqliteStore {
             return Ok(());
         }
         let mut tx = self.pool.begin().await.map_err(|err| sql_error(OP, err))?;
-        for tracked in returns {
-            let row = encode_return(OP, tracked)?;
-            sqlx::query(
-                "INSERT INTO tracked_returns \
-                     (return_id, order_name, stage, core, tickets, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6) \
-                 ON CONFLICT (return_id) DO NOTHING",
-            )
-            .bind(row.return_id)
-            .bind(row.order_name)
-            .bind(row.stage)
-            .bind(row.core)
-            .bind(row.tickets)
-            .bind(row.updated_at)
-            .execute(&mut *tx)
-            .await
-            .map_err(|err| sql_error(OP, err))?;
-        }
+        insert_returns(&mut tx, OP, returns, " ON CONFLICT (return_id) DO NOTHING").await?;
         tx.commit().await.map_err(|err| sql_error(OP, err))?;
         Ok(())
     }
@@ -330,18 +363,23 @@ impl Store for SqliteStore {
             return Ok(());
         }
         let mut tx = self.pool.begin().await.map_err(|err| sql_error(OP, err))?;
-        for entry in entries {
-            sqlx::query(
-                "INSERT INTO journal (return_id, at, step, detail) VALUES ($1, $2, $3, $4)",
-            )
-            .bind(&entry.return_id)
-            .bind(encode_time(OP, entry.at)?)
-            .bind(entry.step.as_str())
-            .bind(&entry.detail)
-            .execute(&mut *tx)
-            .await
-            .map_err(|err| sql_error(OP, err))?;
+        insert_entries(&mut tx, OP, entries).await?;
+        tx.commit().await.map_err(|err| sql_error(OP, err))?;
+        Ok(())
+    }
+
+    async fn save_batch(
+        &self,
+        returns: &[TrackedReturn],
+        entries: &[JournalEntry],
+    ) -> Result<(), StoreError> {
+        const OP: &str = "save_batch";
+        if returns.is_empty() && entries.is_empty() {
+            return Ok(());
         }
+        let mut tx = self.pool.begin().await.map_err(|err| sql_error(OP, err))?;
+        insert_returns(&mut tx, OP, returns, UPSERT_RETURN).await?;
+        insert_entries(&mut tx, OP, entries).await?;
         tx.commit().await.map_err(|err| sql_error(OP, err))?;
         Ok(())
     }
@@ -357,6 +395,37 @@ impl Store for SqliteStore {
         .await
         .map_err(|err| sql_error(OP, err))?;
         rows.iter().map(|row| decode_entry(OP, row)).collect()
+    }
+
+    async fn timelines(
+        &self,
+        return_ids: &[String],
+    ) -> Result<HashMap<String, Vec<JournalEntry>>, StoreError> {
+        const OP: &str = "timelines";
+        let mut found: HashMap<String, Vec<JournalEntry>> = HashMap::new();
+        for chunk in return_ids.chunks(ROWS_PER_STATEMENT) {
+            let mut query = QueryBuilder::<Sqlite>::new(
+                "SELECT return_id, at, step, detail FROM journal WHERE return_id IN (",
+            );
+            let mut ids = query.separated(", ");
+            for id in chunk {
+                ids.push_bind(id);
+            }
+            query.push(") ORDER BY seq");
+            let rows = query
+                .build()
+                .fetch_all(&self.pool)
+                .await
+                .map_err(|err| sql_error(OP, err))?;
+            for row in &rows {
+                let entry = decode_entry(OP, row)?;
+                found
+                    .entry(entry.return_id.clone())
+                    .or_default()
+                    .push(entry);
+            }
+        }
+        Ok(found)
     }
 
     async fn push_event(&self, event: &InboxEvent) -> Result<bool, StoreError> {
@@ -410,36 +479,51 @@ impl Store for SqliteStore {
     ) -> Result<Vec<String>, StoreError> {
         const OP: &str = "claim";
         let (now, until) = (encode_time(OP, now)?, encode_time(OP, until)?);
-        let mut granted = Vec::new();
-        // One statement per return: each is atomic, and no transaction holds
-        // locks on several returns while another worker waits for them.
-        for id in return_ids {
-            let result = sqlx::query(
-                "INSERT INTO leases (return_id, holder, until) VALUES ($1, $2, $3) \
-                 ON CONFLICT (return_id) DO UPDATE SET \
+        let mut granted = HashSet::new();
+        // One statement per chunk, not one transaction for all: each row's
+        // upsert is atomic on its own, and the write lock is held briefly.
+        for chunk in return_ids.chunks(ROWS_PER_STATEMENT) {
+            let mut query =
+                QueryBuilder::<Sqlite>::new("INSERT INTO leases (return_id, holder, until) ");
+            query.push_values(chunk, |mut row, id| {
+                row.push_bind(id).push_bind(holder).push_bind(&until);
+            });
+            query
+                .push(
+                    " ON CONFLICT (return_id) DO UPDATE SET \
                      holder = excluded.holder, until = excluded.until \
-                 WHERE leases.until <= $4 OR leases.holder = excluded.holder",
-            )
-            .bind(id)
-            .bind(holder)
-            .bind(&until)
-            .bind(&now)
-            .execute(&self.pool)
-            .await
-            .map_err(|err| sql_error(OP, err))?;
-            if result.rows_affected() == 1 {
-                granted.push(id.clone());
+                     WHERE leases.until <= ",
+                )
+                .push_bind(&now)
+                .push(" OR leases.holder = excluded.holder RETURNING return_id");
+            let rows = query
+                .build()
+                .fetch_all(&self.pool)
+                .await
+                .map_err(|err| sql_error(OP, err))?;
+            for row in &rows {
+                granted.insert(get::<String>(OP, row, "return_id")?);
             }
         }
-        Ok(granted)
+        Ok(return_ids
+            .iter()
+            .filter(|id| granted.contains(id.as_str()))
+            .cloned()
+            .collect())
     }
 
     async fn release(&self, return_ids: &[String], holder: &str) -> Result<(), StoreError> {
         const OP: &str = "release";
-        for id in return_ids {
-            sqlx::query("DELETE FROM leases WHERE return_id = $1 AND holder = $2")
-                .bind(id)
-                .bind(holder)
+        for chunk in return_ids.chunks(ROWS_PER_STATEMENT) {
+            let mut query = QueryBuilder::<Sqlite>::new("DELETE FROM leases WHERE holder = ");
+            query.push_bind(holder).push(" AND return_id IN (");
+            let mut ids = query.separated(", ");
+            for id in chunk {
+                ids.push_bind(id);
+            }
+            query.push(")");
+            query
+                .build()
                 .execute(&self.pool)
                 .await
                 .map_err(|err| sql_error(OP, err))?;
@@ -478,4 +562,70 @@ where
     T: sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
 {
     super::sql::get(operation, row, column)
+}
+
+/// Inserts `returns` into `tracked_returns`, a chunk per statement, each
+/// ended by `on_conflict`.
+async fn insert_returns(
+    tx: &mut Transaction<'_, Sqlite>,
+    operation: &'static str,
+    returns: &[TrackedReturn],
+    on_conflict: &str,
+) -> Result<(), StoreError> {
+    for chunk in returns.chunks(ROWS_PER_STATEMENT) {
+        let rows = chunk
+            .iter()
+            .map(|tracked| encode_return(operation, tracked))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut query = QueryBuilder::<Sqlite>::new(
+            "INSERT INTO tracked_returns \
+             (return_id, order_name, stage, core, tickets, updated_at) ",
+        );
+        query.push_values(rows, |mut values, row| {
+            values
+                .push_bind(row.return_id)
+                .push_bind(row.order_name)
+                .push_bind(row.stage)
+                .push_bind(row.core)
+                .push_bind(row.tickets)
+                .push_bind(row.updated_at);
+        });
+        query.push(on_conflict);
+        query
+            .build()
+            .execute(&mut **tx)
+            .await
+            .map_err(|err| sql_error(operation, err))?;
+    }
+    Ok(())
+}
+
+/// Appends `entries` to the journal, in order (a multi-row insert numbers
+/// its rows in the order given).
+async fn insert_entries(
+    tx: &mut Transaction<'_, Sqlite>,
+    operation: &'static str,
+    entries: &[JournalEntry],
+) -> Result<(), StoreError> {
+    for chunk in entries.chunks(ROWS_PER_STATEMENT) {
+        let rows = chunk
+            .iter()
+            .map(|entry| Ok((entry, encode_time(operation, entry.at)?)))
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let mut query =
+            QueryBuilder::<Sqlite>::new("INSERT INTO journal (return_id, at, step, detail) ");
+        query.push_values(rows, |mut values, (entry, at)| {
+            values
+                .push_bind(&entry.return_id)
+                .push_bind(at)
+                .push_bind(entry.step.as_str())
+                .push_bind(&entry.detail);
+        });
+        query
+            .build()
+            .execute(&mut **tx)
+            .await
+            .map_err(|err| sql_error(operation, err))?;
+    }
+    Ok(())
 }
