@@ -595,6 +595,20 @@ mod tests {
     }
 
     #[test]
+    fn a_ticket_deserializes_as_the_client_reads_it() {
+        for json in [
+            include_str!("../tests/fixtures/ticket_draft.json"),
+            include_str!("../tests/fixtures/ticket_received.json"),
+            include_str!("../tests/fixtures/ticket_unknown_status.json"),
+        ] {
+            let direct: ReceivingTicket = serde_json::from_str(json).expect("ticket decodes");
+            assert_eq!(direct, ticket(json));
+        }
+        let no_id = serde_json::from_str::<ReceivingTicket>(r#"{"status":"Draft"}"#);
+        assert!(no_id.is_err(), "the same rules apply: {no_id:?}");
+    }
+
+    #[test]
     fn draft_fixture_decodes_every_field() {
         let t = ticket(include_str!("../tests/fixtures/ticket_draft.json"));
         assert_eq!(t.id.as_str(), "WHRTN1044588");

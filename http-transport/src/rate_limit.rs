@@ -192,25 +192,36 @@ impl Limiter {
     }
 
     /// Waits until one more call is allowed, and takes its slot.
+    ///
+    /// A pause is checked again after every wait for the shape: when the
+    /// vendor says no calls are left while callers are already waiting for
+    /// their slot, they wait out the pause too, instead of going at the
+    /// instant their own clock allows (which, with the vendor's clock a
+    /// little behind, it refuses).
     pub(crate) async fn acquire(&self) {
+        loop {
+            self.wait_out_pause().await;
+            let free_at = match &self.shape {
+                Shape::Unlimited => return,
+                Shape::Window(window) => match window.try_take() {
+                    Ok(()) => return,
+                    Err(free_at) => free_at,
+                },
+                Shape::Bucket { gcra, .. } => match gcra.check() {
+                    Ok(()) => return,
+                    Err(not_until) => Instant::now() + not_until.wait_time_from(TokioClock.now()),
+                },
+            };
+            tokio::time::sleep_until(free_at).await;
+        }
+    }
+
+    async fn wait_out_pause(&self) {
         loop {
             let pause = *self.paused_until.lock().expect("limiter lock");
             match pause {
                 Some(until) if until > Instant::now() => tokio::time::sleep_until(until).await,
-                _ => break,
-            }
-        }
-        match &self.shape {
-            Shape::Unlimited => {}
-            Shape::Window(window) => {
-                while let Err(free_at) = window.try_take() {
-                    tokio::time::sleep_until(free_at).await;
-                }
-            }
-            Shape::Bucket { gcra, .. } => {
-                while let Err(not_until) = gcra.check() {
-                    tokio::time::sleep(not_until.wait_time_from(TokioClock.now())).await;
-                }
+                _ => return,
             }
         }
     }
@@ -344,6 +355,26 @@ mod tests {
         limiter.observe_remaining(7);
         limiter.acquire().await;
         assert_eq!(start.elapsed(), Duration::from_millis(600));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_pause_set_while_callers_wait_for_the_bucket_holds_them_too() {
+        let limiter = std::sync::Arc::new(Limiter::new(RateLimit::bucket(
+            1,
+            Duration::from_millis(600),
+        )));
+        let start = Instant::now();
+        limiter.acquire().await;
+        let waiting = std::sync::Arc::clone(&limiter);
+        let waiter = tokio::spawn(async move {
+            waiting.acquire().await;
+            start.elapsed()
+        });
+        // The waiter now sleeps until its slot at 600 ms; then the vendor
+        // reports no calls left.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        limiter.observe_remaining(0);
+        assert_eq!(waiter.await.unwrap(), Duration::from_millis(700));
     }
 
     #[tokio::test(start_paused = true)]

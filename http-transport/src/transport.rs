@@ -254,16 +254,20 @@ impl TransportBuilder {
         if let Some((name, value)) = self.auth.header()? {
             headers.insert(name, value);
         }
-        let http = match self.http {
-            Some(client) => client,
+        // A client of our own carries the fixed headers itself, so that no
+        // call copies them; a caller's client may serve other APIs too, so
+        // they go on each request instead.
+        let (http, per_request_headers) = match self.http {
+            Some(client) => (client, Some(headers)),
             None => {
-                let mut builder = reqwest::Client::builder();
+                let mut builder = reqwest::Client::builder().default_headers(headers);
                 if let Some(connect) = self.timeouts.connect {
                     builder = builder.connect_timeout(connect);
                 }
-                builder
+                let client = builder
                     .build()
-                    .map_err(|e| ConfigError::HttpClient(e.to_string()))?
+                    .map_err(|e| ConfigError::HttpClient(e.to_string()))?;
+                (client, None)
             }
         };
         Ok(Transport {
@@ -273,7 +277,7 @@ impl TransportBuilder {
                 remaining_header: self.vendor.remaining_header.map(HeaderName::from_static),
                 base_url,
                 auth: self.auth,
-                headers,
+                per_request_headers,
                 timeouts: self.timeouts,
                 retry: self.retry,
                 limiter: Limiter::new(self.rate_limit),
@@ -331,7 +335,9 @@ struct Inner {
     remaining_header: Option<HeaderName>,
     base_url: BaseUrl,
     auth: Auth,
-    headers: HeaderMap,
+    /// The fixed headers (user agent, accept, credentials) when the HTTP
+    /// client is the caller's; `None` when our own client sends them.
+    per_request_headers: Option<HeaderMap>,
     timeouts: Timeouts,
     retry: RetryPolicy,
     limiter: Limiter,
@@ -411,7 +417,7 @@ impl Transport {
         let policy = request.retry_policy.unwrap_or(self.inner.retry);
         let mut attempt = 1;
         loop {
-            let response = self.execute_bytes(request.clone()).await?;
+            let response = self.send(&request).await?;
             let (path, message) = match decode::<T>(&response.body) {
                 Ok(body) => return Ok(response.map(|_| body)),
                 Err(failure) => failure,
@@ -441,6 +447,11 @@ impl Transport {
     /// # Errors
     /// As [`Transport::execute`], without decode errors.
     pub async fn execute_bytes(&self, request: Request) -> Result<Response<Bytes>, Error> {
+        self.send(&request).await
+    }
+
+    /// Sends `request` within its span.
+    async fn send(&self, request: &Request) -> Result<Response<Bytes>, Error> {
         let inner = &self.inner;
         let span = tracing::info_span!(
             "vendor_call",
@@ -454,7 +465,7 @@ impl Transport {
         self.run(request).instrument(span).await
     }
 
-    async fn run(&self, request: Request) -> Result<Response<Bytes>, Error> {
+    async fn run(&self, request: &Request) -> Result<Response<Bytes>, Error> {
         let inner = &self.inner;
         let invalid = |what: String| {
             Error::InvalidRequest(format!(
@@ -492,7 +503,7 @@ impl Transport {
                 inner.limiter.acquire().await;
             }
             let (outcome, error) = match self
-                .attempt(&request, url.clone(), body.clone(), attempt)
+                .attempt(request, url.clone(), body.clone(), attempt)
                 .await
             {
                 Attempt::Success(response) => {
@@ -569,10 +580,10 @@ impl Transport {
         attempt: u32,
     ) -> Attempt {
         let inner = &self.inner;
-        let mut builder = inner
-            .http
-            .request(request.method.clone(), url)
-            .headers(inner.headers.clone());
+        let mut builder = inner.http.request(request.method.clone(), url);
+        if let Some(headers) = &inner.per_request_headers {
+            builder = builder.headers(headers.clone());
+        }
         for (name, value) in &request.headers {
             builder = builder.header(name, value);
         }
@@ -599,7 +610,8 @@ impl Transport {
             Err(error) => return transport_failure(error),
         };
         let status = response.status();
-        let headers = response.headers().clone();
+        // Taken, not copied: reading the body needs no headers.
+        let headers = std::mem::take(response.headers_mut());
         let too_large = || {
             let error = Error::ResponseTooLarge {
                 vendor: inner.vendor.name,
@@ -623,16 +635,20 @@ impl Transport {
         }
         // Read chunk by chunk, so a body larger than announced (or not
         // announced) is cut at the limit instead of filling memory.
-        let mut body = bytes::BytesMut::new();
+        let mut chunks = Vec::new();
+        let mut read = 0;
         loop {
             match response.chunk().await {
-                Ok(Some(chunk)) if body.len() + chunk.len() > limit => return too_large(),
-                Ok(Some(chunk)) => body.extend_from_slice(&chunk),
+                Ok(Some(chunk)) if read + chunk.len() > limit => return too_large(),
+                Ok(Some(chunk)) => {
+                    read += chunk.len();
+                    chunks.push(chunk);
+                }
                 Ok(None) => break,
                 Err(error) => return transport_failure(error),
             }
         }
-        let body = body.freeze();
+        let body = join_chunks(chunks, read);
         if let Some(remaining) = inner
             .remaining_header
             .as_ref()
@@ -680,6 +696,19 @@ impl Transport {
     }
 }
 
+/// The body from its chunks: a lone chunk as it is, several copied once
+/// into a buffer of their total length `len`.
+fn join_chunks(mut chunks: Vec<Bytes>, len: usize) -> Bytes {
+    if chunks.len() <= 1 {
+        return chunks.pop().unwrap_or_default();
+    }
+    let mut body = bytes::BytesMut::with_capacity(len);
+    for chunk in &chunks {
+        body.extend_from_slice(chunk);
+    }
+    body.freeze()
+}
+
 /// Whether a body that did not decode was cut short rather than wrong:
 /// empty, or valid JSON as far as it goes but ending too early.
 fn is_cut_short(body: &[u8]) -> bool {
@@ -709,4 +738,20 @@ pub(crate) fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, (String, Str
         serde_path_to_error::deserialize(&mut deserializer)
             .map_err(|e| (e.path().to_string(), e.inner().to_string()))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunks_join_into_one_body() {
+        assert_eq!(join_chunks(Vec::new(), 0), Bytes::new());
+        let lone = Bytes::from_static(b"{\"a\":1}");
+        let joined = join_chunks(vec![lone.clone()], lone.len());
+        assert_eq!(joined, lone);
+        assert_eq!(joined.as_ptr(), lone.as_ptr(), "a lone chunk is not copied");
+        let parts = vec![Bytes::from_static(b"{\"a\""), Bytes::from_static(b":1}")];
+        assert_eq!(join_chunks(parts, 7), Bytes::from_static(b"{\"a\":1}"));
+    }
 }

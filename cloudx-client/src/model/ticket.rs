@@ -119,8 +119,11 @@ impl TicketLine {
 ///
 /// Built leniently from CloudX's JSON: unknown fields are ignored, unknown
 /// status and kind names kept, and every field the modelled surface does not
-/// strictly need is optional.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// strictly need is optional. It deserializes from that JSON as the client
+/// reads it (`serde_json::from_slice::<ReceivingTicket>(body)`), for tickets
+/// that arrive by other ways than a call of this client.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(from = "crate::wire::WireTicket")]
 #[non_exhaustive]
 pub struct ReceivingTicket {
     /// Server-assigned id, e.g. `WHRTN1044588`.
