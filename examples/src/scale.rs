@@ -16,7 +16,7 @@ use returns_core::IntegrationSettings;
 use returns_sync::config::{
     CloudxConfig, LoopConfig, MerchantConfig, MerchantSecrets, StoreConfig,
 };
-use returns_sync::{EngineOptions, ResolvedMerchant, Service, open_stores};
+use returns_sync::{EngineOptions, ResolvedMerchant, Service, SyncEngine, open_stores};
 use sandbox::scenario::{Expectation, ScenarioConfig};
 use sandbox::{FaultConfig, Sandbox, SandboxConfig, Simulator};
 
@@ -43,6 +43,10 @@ pub struct ScaleRun {
     pub deadline: Duration,
     /// Latency the simulators add to every call (latency-bound runs).
     pub latency: Duration,
+    /// Whether the clients keep their default limiters (CloudX 10 calls a
+    /// second, Loop 300 a minute), as a configured service has them; off
+    /// for latency-bound runs, where they, not the workers, would bind.
+    pub client_limits: bool,
     /// The shared store.
     pub store: StoreConfig,
     /// The PostgreSQL URL when `store` is PostgreSQL.
@@ -135,20 +139,78 @@ async fn start_merchant(run: &ScaleRun, index: usize) -> Result<Merchant, String
     })
 }
 
-async fn start_worker(run: &ScaleRun, merchants: &[Merchant]) -> Result<Service, String> {
+/// One worker: every merchant's engine over the shared store.
+enum Worker {
+    /// Built from the merchants' configuration, as the service builds it.
+    Service(Service),
+    /// Engines whose clients have no limiter.
+    Unlimited(Vec<SyncEngine>),
+}
+
+impl Worker {
+    /// Runs every engine until `stopped` says stop.
+    async fn run(self, stopped: tokio::sync::watch::Receiver<bool>) {
+        let until_stopped = |mut stopped: tokio::sync::watch::Receiver<bool>| async move {
+            let _ = stopped.wait_for(|stop| *stop).await;
+        };
+        match self {
+            Worker::Service(service) => service.run(until_stopped(stopped), |_, _| {}).await,
+            Worker::Unlimited(engines) => {
+                let runs = engines
+                    .iter()
+                    .map(|engine| engine.run(until_stopped(stopped.clone()), |_| {}));
+                futures::future::join_all(runs).await;
+            }
+        }
+    }
+}
+
+async fn start_worker(run: &ScaleRun, merchants: &[Merchant]) -> Result<Worker, String> {
     let ids: Vec<&str> = merchants.iter().map(|m| m.resolved.id()).collect();
     let stores = open_stores(&run.store, run.postgres_url.as_deref(), &ids)
         .await
         .map_err(|e| e.to_string())?;
+    if run.client_limits {
+        let mut engines = Vec::new();
+        for (merchant, store) in merchants.iter().zip(stores) {
+            engines.push(
+                Service::engine(&merchant.resolved, store)
+                    .await
+                    .map_err(|e| e.to_string())?,
+            );
+        }
+        return Ok(Worker::Service(Service::from_engines(engines)));
+    }
     let mut engines = Vec::new();
     for (merchant, store) in merchants.iter().zip(stores) {
-        engines.push(
-            Service::engine(&merchant.resolved, store)
-                .await
-                .map_err(|e| e.to_string())?,
-        );
+        engines.push(unlimited_engine(merchant, store).await?);
     }
-    Ok(Service::from_engines(engines))
+    Ok(Worker::Unlimited(engines))
+}
+
+/// The engine [`Service::engine`] builds, with the clients' limiters off.
+async fn unlimited_engine(
+    merchant: &Merchant,
+    store: Arc<dyn returns_sync::Store>,
+) -> Result<SyncEngine, String> {
+    let credentials = merchant.sandbox.credentials();
+    let loop_client = loop_client::LoopClient::builder(credentials.loop_api_key)
+        .base_url(merchant.sandbox.loop_base_url())
+        .rate_limit(loop_client::RateLimit::Unlimited)
+        .build()
+        .map_err(|e| e.to_string())?;
+    let cloudx = cloudx_client::CloudxClient::builder(credentials.cloudx_client_secret)
+        .base_url(merchant.sandbox.cloudx_base_url())
+        .rate_limit(cloudx_client::transport::RateLimit::Unlimited)
+        .build()
+        .map_err(|e| e.to_string())?;
+    let config = &merchant.resolved.config;
+    SyncEngine::builder(loop_client, cloudx, config.settings.clone())
+        .shared_store(store)
+        .options(config.options.clone())
+        .build()
+        .await
+        .map_err(|e| e.to_string())
 }
 
 /// Runs the workers until every return is as planned or the deadline
@@ -165,14 +227,8 @@ pub async fn run(run: &ScaleRun) -> Result<ScaleResult, String> {
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let mut workers = Vec::new();
     for _ in 0..run.workers {
-        let service = start_worker(run, &merchants).await?;
-        let mut stopped = stopped.clone();
-        workers.push(tokio::spawn(async move {
-            let shutdown = async move {
-                let _ = stopped.wait_for(|stop| *stop).await;
-            };
-            service.run(shutdown, |_, _| {}).await;
-        }));
+        let worker = start_worker(run, &merchants).await?;
+        workers.push(tokio::spawn(worker.run(stopped.clone())));
     }
     let warehouse = {
         let merchants = Arc::clone(&merchants);

@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use super::error::BenchError;
 use super::fixture::{Fixture, scenario};
 use super::report::Table;
-use super::{core_vs_decode, memory, overhead, rate};
+use super::{core_vs_decode, memory, overhead, rate, webhook, workers};
 
 /// The SDK against its limits, as ratios measured in one run.
 #[derive(Debug, Parser)]
@@ -35,6 +35,10 @@ enum Measure {
     Rate,
     /// 4. streaming peak memory.
     Memory,
+    /// 5. webhook → CloudX ticket latency.
+    Webhook,
+    /// 6. four workers vs one on PostgreSQL.
+    Workers,
 }
 
 /// Subcommands the suite runs itself.
@@ -67,6 +71,8 @@ struct Sizes {
     rate: rate::Effort,
     stream_small: usize,
     stream_large: usize,
+    webhook: webhook::Effort,
+    workers: workers::Effort,
 }
 
 impl Sizes {
@@ -77,6 +83,8 @@ impl Sizes {
         rate: rate::Effort::FULL,
         stream_small: 10_000,
         stream_large: 100_000,
+        webhook: webhook::Effort::FULL,
+        workers: workers::Effort::FULL,
     };
 
     const QUICK: Sizes = Sizes {
@@ -86,6 +94,8 @@ impl Sizes {
         rate: rate::Effort::QUICK,
         stream_small: 500,
         stream_large: 5_000,
+        webhook: webhook::Effort::QUICK,
+        workers: workers::Effort::QUICK,
     };
 }
 
@@ -164,6 +174,14 @@ fn run(cli: &Cli) -> Result<ExitCode, BenchError> {
             sizes.stream_small,
             sizes.stream_large,
         ))?);
+    }
+    if wanted(Measure::Webhook) {
+        progress("5. webhook → ticket latency (about a minute)");
+        table.extend(runtime.block_on(webhook::run(sizes.webhook))?);
+    }
+    if wanted(Measure::Workers) {
+        progress("6. four workers vs one on PostgreSQL");
+        table.extend(runtime.block_on(workers::run(sizes.workers))?);
     }
 
     println!("{table}");

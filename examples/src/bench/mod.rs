@@ -8,6 +8,8 @@
 //! | 2. typed clients vs raw `reqwest` + `serde_json` | [`overhead`] |
 //! | 3. achieved vs allowed rate under a vendor limit | [`rate`] |
 //! | 4. peak RSS streaming 100,000 vs 10,000 returns | [`memory`] |
+//! | 5. webhook → CloudX ticket latency, default settings | [`webhook`] |
+//! | 6. four workers vs one on one PostgreSQL database | [`workers`] |
 
 pub mod cli;
 pub mod core_vs_decode;
@@ -21,3 +23,5 @@ pub mod pipeline;
 pub mod rate;
 pub mod report;
 pub mod stats;
+pub mod webhook;
+pub mod workers;
