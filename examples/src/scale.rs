@@ -10,13 +10,14 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use returns_core::IntegrationSettings;
 use returns_sync::config::{
     CloudxConfig, LoopConfig, MerchantConfig, MerchantSecrets, StoreConfig,
 };
-use returns_sync::{EngineOptions, ResolvedMerchant, Service, SyncEngine, open_stores};
+use returns_sync::{EngineOptions, ResolvedMerchant, Service, SyncEngine, SyncReport, open_stores};
 use sandbox::scenario::{Expectation, ScenarioConfig};
 use sandbox::{FaultConfig, Sandbox, SandboxConfig, Simulator};
 
@@ -77,6 +78,47 @@ pub struct ScaleResult {
     pub aborted_worker: bool,
     /// Wall time until every return was as planned (or the deadline).
     pub elapsed: Duration,
+    /// What the workers' reports say they did, summed over every worker.
+    pub work: Work,
+}
+
+/// Steps summed from every worker's reports (where the time went when
+/// workers are added).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Work {
+    /// Returns read from Loop (every worker's pulls, re-reads and events).
+    pub pulled: usize,
+    /// Tickets read back from CloudX.
+    pub tickets_polled: usize,
+    /// Returns skipped because another worker held them.
+    pub held_elsewhere: usize,
+}
+
+/// [`Work`] added up from reports sent by several tasks.
+#[derive(Debug, Default)]
+struct WorkTally {
+    pulled: AtomicUsize,
+    tickets_polled: AtomicUsize,
+    held_elsewhere: AtomicUsize,
+}
+
+impl WorkTally {
+    fn add(&self, report: &SyncReport) {
+        let counts = &report.counts;
+        self.pulled.fetch_add(counts.pulled, Ordering::Relaxed);
+        self.tickets_polled
+            .fetch_add(counts.tickets_polled, Ordering::Relaxed);
+        self.held_elsewhere
+            .fetch_add(counts.held_elsewhere, Ordering::Relaxed);
+    }
+
+    fn total(&self) -> Work {
+        Work {
+            pulled: self.pulled.load(Ordering::Relaxed),
+            tickets_polled: self.tickets_polled.load(Ordering::Relaxed),
+            held_elsewhere: self.held_elsewhere.load(Ordering::Relaxed),
+        }
+    }
 }
 
 impl ScaleResult {
@@ -148,17 +190,21 @@ enum Worker {
 }
 
 impl Worker {
-    /// Runs every engine until `stopped` says stop.
-    async fn run(self, stopped: tokio::sync::watch::Receiver<bool>) {
+    /// Runs every engine until `stopped` says stop, adding up its reports.
+    async fn run(self, stopped: tokio::sync::watch::Receiver<bool>, tally: Arc<WorkTally>) {
         let until_stopped = |mut stopped: tokio::sync::watch::Receiver<bool>| async move {
             let _ = stopped.wait_for(|stop| *stop).await;
         };
         match self {
-            Worker::Service(service) => service.run(until_stopped(stopped), |_, _| {}).await,
+            Worker::Service(service) => {
+                let on_report = move |_: &str, report: &SyncReport| tally.add(report);
+                service.run(until_stopped(stopped), on_report).await;
+            }
             Worker::Unlimited(engines) => {
-                let runs = engines
-                    .iter()
-                    .map(|engine| engine.run(until_stopped(stopped.clone()), |_| {}));
+                let runs = engines.iter().map(|engine| {
+                    let on_report = |report: &SyncReport| tally.add(report);
+                    engine.run(until_stopped(stopped.clone()), on_report)
+                });
                 futures::future::join_all(runs).await;
             }
         }
@@ -225,11 +271,18 @@ pub async fn run(run: &ScaleRun) -> Result<ScaleResult, String> {
     }
     let merchants = Arc::new(merchants);
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let mut workers = Vec::new();
+    // Every worker is built before any starts, and the clock starts with
+    // them: no worker gets a head start.
+    let mut built = Vec::new();
     for _ in 0..run.workers {
-        let worker = start_worker(run, &merchants).await?;
-        workers.push(tokio::spawn(worker.run(stopped.clone())));
+        built.push(start_worker(run, &merchants).await?);
     }
+    let started = Instant::now();
+    let tally = Arc::new(WorkTally::default());
+    let workers: Vec<_> = built
+        .into_iter()
+        .map(|worker| tokio::spawn(worker.run(stopped.clone(), Arc::clone(&tally))))
+        .collect();
     let warehouse = {
         let merchants = Arc::clone(&merchants);
         tokio::spawn(async move {
@@ -242,10 +295,9 @@ pub async fn run(run: &ScaleRun) -> Result<ScaleResult, String> {
         })
     };
 
-    let started = Instant::now();
     let expected_tickets = expected_tickets(&merchants);
     let mut aborted = false;
-    loop {
+    let elapsed = loop {
         tokio::time::sleep(Duration::from_millis(250)).await;
         let result = count(&merchants);
         if let Some(share) = run.abort_one_at
@@ -256,9 +308,10 @@ pub async fn run(run: &ScaleRun) -> Result<ScaleResult, String> {
             aborted = true;
         }
         if result.as_planned == result.returns || started.elapsed() > run.deadline {
-            break;
+            // Not counting the passes in progress the workers finish below.
+            break started.elapsed();
         }
-    }
+    };
     let _ = stop.send(true);
     warehouse.abort();
     for worker in workers {
@@ -267,7 +320,8 @@ pub async fn run(run: &ScaleRun) -> Result<ScaleResult, String> {
     // Counted again after every worker stopped: nothing may change late.
     let mut result = count(&merchants);
     result.aborted_worker = aborted;
-    result.elapsed = started.elapsed();
+    result.elapsed = elapsed;
+    result.work = tally.total();
     if let Ok(merchants) = Arc::try_unwrap(merchants) {
         for m in merchants {
             let _ = m.sandbox.shutdown().await;

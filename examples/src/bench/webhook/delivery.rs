@@ -96,7 +96,11 @@ mod tests {
             later,
         );
         deliveries.record(b"not json", first);
-        assert_eq!(deliveries.of("4021"), Some(first), "a redelivery keeps the first");
+        assert_eq!(
+            deliveries.of("4021"),
+            Some(first),
+            "a redelivery keeps the first"
+        );
         assert_eq!(deliveries.of("77"), None, "not a creation");
         assert_eq!(deliveries.of("78"), Some(later), "a string id");
     }

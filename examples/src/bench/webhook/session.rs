@@ -190,7 +190,11 @@ async fn stopped_signal(mut stopped: watch::Receiver<bool>) {
 
 /// Waits until every planned return has its tickets or `deadline` has
 /// passed; the simulator's tickets then.
-async fn wait_for_tickets(sandbox: &Sandbox, planned: &[Planned], deadline: Duration) -> Vec<Value> {
+async fn wait_for_tickets(
+    sandbox: &Sandbox,
+    planned: &[Planned],
+    deadline: Duration,
+) -> Vec<Value> {
     let until = tokio::time::Instant::now() + deadline;
     loop {
         let tickets = sandbox.cloudx().tickets();
