@@ -10,13 +10,14 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use returns_core::IntegrationSettings;
 use returns_sync::config::{
     CloudxConfig, LoopConfig, MerchantConfig, MerchantSecrets, StoreConfig,
 };
-use returns_sync::{EngineOptions, ResolvedMerchant, Service, open_stores};
+use returns_sync::{EngineOptions, ResolvedMerchant, Service, SyncEngine, SyncReport, open_stores};
 use sandbox::scenario::{Expectation, ScenarioConfig};
 use sandbox::{FaultConfig, Sandbox, SandboxConfig, Simulator};
 
@@ -43,6 +44,10 @@ pub struct ScaleRun {
     pub deadline: Duration,
     /// Latency the simulators add to every call (latency-bound runs).
     pub latency: Duration,
+    /// Whether the clients keep their default limiters (CloudX 10 calls a
+    /// second, Loop 300 a minute), as a configured service has them; off
+    /// for latency-bound runs, where they, not the workers, would bind.
+    pub client_limits: bool,
     /// The shared store.
     pub store: StoreConfig,
     /// The PostgreSQL URL when `store` is PostgreSQL.
@@ -73,6 +78,47 @@ pub struct ScaleResult {
     pub aborted_worker: bool,
     /// Wall time until every return was as planned (or the deadline).
     pub elapsed: Duration,
+    /// What the workers' reports say they did, summed over every worker.
+    pub work: Work,
+}
+
+/// Steps summed from every worker's reports (where the time went when
+/// workers are added).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Work {
+    /// Returns read from Loop (every worker's pulls, re-reads and events).
+    pub pulled: usize,
+    /// Tickets read back from CloudX.
+    pub tickets_polled: usize,
+    /// Returns skipped because another worker held them.
+    pub held_elsewhere: usize,
+}
+
+/// [`Work`] added up from reports sent by several tasks.
+#[derive(Debug, Default)]
+struct WorkTally {
+    pulled: AtomicUsize,
+    tickets_polled: AtomicUsize,
+    held_elsewhere: AtomicUsize,
+}
+
+impl WorkTally {
+    fn add(&self, report: &SyncReport) {
+        let counts = &report.counts;
+        self.pulled.fetch_add(counts.pulled, Ordering::Relaxed);
+        self.tickets_polled
+            .fetch_add(counts.tickets_polled, Ordering::Relaxed);
+        self.held_elsewhere
+            .fetch_add(counts.held_elsewhere, Ordering::Relaxed);
+    }
+
+    fn total(&self) -> Work {
+        Work {
+            pulled: self.pulled.load(Ordering::Relaxed),
+            tickets_polled: self.tickets_polled.load(Ordering::Relaxed),
+            held_elsewhere: self.held_elsewhere.load(Ordering::Relaxed),
+        }
+    }
 }
 
 impl ScaleResult {
@@ -135,20 +181,82 @@ async fn start_merchant(run: &ScaleRun, index: usize) -> Result<Merchant, String
     })
 }
 
-async fn start_worker(run: &ScaleRun, merchants: &[Merchant]) -> Result<Service, String> {
+/// One worker: every merchant's engine over the shared store.
+enum Worker {
+    /// Built from the merchants' configuration, as the service builds it.
+    Service(Service),
+    /// Engines whose clients have no limiter.
+    Unlimited(Vec<SyncEngine>),
+}
+
+impl Worker {
+    /// Runs every engine until `stopped` says stop, adding up its reports.
+    async fn run(self, stopped: tokio::sync::watch::Receiver<bool>, tally: Arc<WorkTally>) {
+        let until_stopped = |mut stopped: tokio::sync::watch::Receiver<bool>| async move {
+            let _ = stopped.wait_for(|stop| *stop).await;
+        };
+        match self {
+            Worker::Service(service) => {
+                let on_report = move |_: &str, report: &SyncReport| tally.add(report);
+                service.run(until_stopped(stopped), on_report).await;
+            }
+            Worker::Unlimited(engines) => {
+                let runs = engines.iter().map(|engine| {
+                    let on_report = |report: &SyncReport| tally.add(report);
+                    engine.run(until_stopped(stopped.clone()), on_report)
+                });
+                futures::future::join_all(runs).await;
+            }
+        }
+    }
+}
+
+async fn start_worker(run: &ScaleRun, merchants: &[Merchant]) -> Result<Worker, String> {
     let ids: Vec<&str> = merchants.iter().map(|m| m.resolved.id()).collect();
     let stores = open_stores(&run.store, run.postgres_url.as_deref(), &ids)
         .await
         .map_err(|e| e.to_string())?;
+    if run.client_limits {
+        let mut engines = Vec::new();
+        for (merchant, store) in merchants.iter().zip(stores) {
+            engines.push(
+                Service::engine(&merchant.resolved, store)
+                    .await
+                    .map_err(|e| e.to_string())?,
+            );
+        }
+        return Ok(Worker::Service(Service::from_engines(engines)));
+    }
     let mut engines = Vec::new();
     for (merchant, store) in merchants.iter().zip(stores) {
-        engines.push(
-            Service::engine(&merchant.resolved, store)
-                .await
-                .map_err(|e| e.to_string())?,
-        );
+        engines.push(unlimited_engine(merchant, store).await?);
     }
-    Ok(Service::from_engines(engines))
+    Ok(Worker::Unlimited(engines))
+}
+
+/// The engine [`Service::engine`] builds, with the clients' limiters off.
+async fn unlimited_engine(
+    merchant: &Merchant,
+    store: Arc<dyn returns_sync::Store>,
+) -> Result<SyncEngine, String> {
+    let credentials = merchant.sandbox.credentials();
+    let loop_client = loop_client::LoopClient::builder(credentials.loop_api_key)
+        .base_url(merchant.sandbox.loop_base_url())
+        .rate_limit(loop_client::RateLimit::Unlimited)
+        .build()
+        .map_err(|e| e.to_string())?;
+    let cloudx = cloudx_client::CloudxClient::builder(credentials.cloudx_client_secret)
+        .base_url(merchant.sandbox.cloudx_base_url())
+        .rate_limit(cloudx_client::transport::RateLimit::Unlimited)
+        .build()
+        .map_err(|e| e.to_string())?;
+    let config = &merchant.resolved.config;
+    SyncEngine::builder(loop_client, cloudx, config.settings.clone())
+        .shared_store(store)
+        .options(config.options.clone())
+        .build()
+        .await
+        .map_err(|e| e.to_string())
 }
 
 /// Runs the workers until every return is as planned or the deadline
@@ -163,17 +271,18 @@ pub async fn run(run: &ScaleRun) -> Result<ScaleResult, String> {
     }
     let merchants = Arc::new(merchants);
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let mut workers = Vec::new();
+    // Every worker is built before any starts, and the clock starts with
+    // them: no worker gets a head start.
+    let mut built = Vec::new();
     for _ in 0..run.workers {
-        let service = start_worker(run, &merchants).await?;
-        let mut stopped = stopped.clone();
-        workers.push(tokio::spawn(async move {
-            let shutdown = async move {
-                let _ = stopped.wait_for(|stop| *stop).await;
-            };
-            service.run(shutdown, |_, _| {}).await;
-        }));
+        built.push(start_worker(run, &merchants).await?);
     }
+    let started = Instant::now();
+    let tally = Arc::new(WorkTally::default());
+    let workers: Vec<_> = built
+        .into_iter()
+        .map(|worker| tokio::spawn(worker.run(stopped.clone(), Arc::clone(&tally))))
+        .collect();
     let warehouse = {
         let merchants = Arc::clone(&merchants);
         tokio::spawn(async move {
@@ -186,10 +295,9 @@ pub async fn run(run: &ScaleRun) -> Result<ScaleResult, String> {
         })
     };
 
-    let started = Instant::now();
     let expected_tickets = expected_tickets(&merchants);
     let mut aborted = false;
-    loop {
+    let elapsed = loop {
         tokio::time::sleep(Duration::from_millis(250)).await;
         let result = count(&merchants);
         if let Some(share) = run.abort_one_at
@@ -200,9 +308,10 @@ pub async fn run(run: &ScaleRun) -> Result<ScaleResult, String> {
             aborted = true;
         }
         if result.as_planned == result.returns || started.elapsed() > run.deadline {
-            break;
+            // Not counting the passes in progress the workers finish below.
+            break started.elapsed();
         }
-    }
+    };
     let _ = stop.send(true);
     warehouse.abort();
     for worker in workers {
@@ -211,7 +320,8 @@ pub async fn run(run: &ScaleRun) -> Result<ScaleResult, String> {
     // Counted again after every worker stopped: nothing may change late.
     let mut result = count(&merchants);
     result.aborted_worker = aborted;
-    result.elapsed = started.elapsed();
+    result.elapsed = elapsed;
+    result.work = tally.total();
     if let Ok(merchants) = Arc::try_unwrap(merchants) {
         for m in merchants {
             let _ = m.sandbox.shutdown().await;

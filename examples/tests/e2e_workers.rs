@@ -24,6 +24,7 @@ fn sqlite_run(dir: &std::path::Path, abort_one_at: Option<f64>) -> ScaleRun {
         lease: Duration::from_secs(3),
         deadline: Duration::from_secs(90),
         latency: Duration::ZERO,
+        client_limits: true,
         store: StoreConfig::sqlite(dir),
         postgres_url: None,
         seed: 41,

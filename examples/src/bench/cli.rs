@@ -10,7 +10,7 @@ use super::error::BenchError;
 use super::fixture::{Fixture, scenario};
 use super::markdown::{self, Provenance};
 use super::report::Table;
-use super::{core_vs_decode, engine, memory, overhead, rate};
+use super::{core_vs_decode, engine, memory, overhead, rate, webhook, workers};
 
 /// The SDK against its limits, as ratios measured in one run.
 #[derive(Debug, Parser)]
@@ -44,6 +44,10 @@ enum Measure {
     Memory,
     /// 5. sync engine vs the same raw calls.
     Engine,
+    /// 6. webhook → CloudX ticket latency.
+    Webhook,
+    /// 7. four workers vs one on PostgreSQL.
+    Workers,
 }
 
 /// Subcommands the suite runs itself.
@@ -77,6 +81,8 @@ struct Sizes {
     stream_small: usize,
     stream_large: usize,
     engine: engine::Effort,
+    webhook: webhook::Effort,
+    workers: workers::Effort,
 }
 
 impl Sizes {
@@ -88,6 +94,8 @@ impl Sizes {
         stream_small: 10_000,
         stream_large: 100_000,
         engine: engine::Effort::FULL,
+        webhook: webhook::Effort::FULL,
+        workers: workers::Effort::FULL,
     };
 
     const QUICK: Sizes = Sizes {
@@ -98,6 +106,8 @@ impl Sizes {
         stream_small: 500,
         stream_large: 5_000,
         engine: engine::Effort::QUICK,
+        webhook: webhook::Effort::QUICK,
+        workers: workers::Effort::QUICK,
     };
 }
 
@@ -180,6 +190,14 @@ fn run(cli: &Cli) -> Result<ExitCode, BenchError> {
     if wanted(Measure::Engine) {
         progress("5. engine overhead");
         table.extend(runtime.block_on(engine::run(sizes.engine))?);
+    }
+    if wanted(Measure::Webhook) {
+        progress("6. webhook → ticket latency (about a minute)");
+        table.extend(runtime.block_on(webhook::run(sizes.webhook))?);
+    }
+    if wanted(Measure::Workers) {
+        progress("7. four workers vs one on PostgreSQL");
+        table.extend(runtime.block_on(workers::run(sizes.workers))?);
     }
 
     let provenance = Provenance::collect(started.elapsed());

@@ -9,6 +9,8 @@
 //! | 3. achieved vs allowed rate under a vendor limit | [`rate`] |
 //! | 4. peak RSS streaming 100,000 vs 10,000 returns | [`memory`] |
 //! | 5. `SyncEngine::reconcile_once` vs the same HTTP calls with raw `reqwest` | [`engine`] |
+//! | 6. webhook → CloudX ticket latency, default settings | [`webhook`] |
+//! | 7. four workers vs one on one PostgreSQL database | [`workers`] |
 
 pub mod cli;
 pub mod core_vs_decode;
@@ -24,3 +26,5 @@ pub mod pipeline;
 pub mod rate;
 pub mod report;
 pub mod stats;
+pub mod webhook;
+pub mod workers;

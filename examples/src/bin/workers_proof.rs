@@ -76,6 +76,7 @@ async fn main() -> ExitCode {
             lease: Duration::from_secs(args.lease_seconds),
             deadline: Duration::from_secs(600),
             latency: Duration::ZERO,
+            client_limits: true,
             store: StoreConfig::postgres("DATABASE_URL"),
             postgres_url: Some(url),
             seed: args.seed,
