@@ -84,7 +84,7 @@ pub mod webhooks;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{ConfigError, ResolvedMerchant, ServiceConfig};
-pub use engine::{BuildError, SyncEngine, SyncEngineBuilder};
+pub use engine::{BuildError, PULLED_STATES, SyncEngine, SyncEngineBuilder};
 pub use options::{EngineOptions, InvalidOption};
 pub use report::{FailedStep, Outcome, ReturnReport, RunFailure, StepCounts, SyncReport};
 pub use service::{MerchantEngine, Service, ServiceError, open_stores};

@@ -50,7 +50,7 @@ fn seed_cloudx(scenario: &Scenario, cloudx: &CloudxSim) {
         cloudx.insert_item(&item.sku, Some(&item.upc), Some(&item.description()));
     }
     for plan in scenario.plans() {
-        cloudx.set_outcome(&plan.return_id, receipt_outcome(&plan.receipt));
+        cloudx.set_outcome(&plan.return_id, ReceiptOutcome::from(&plan.receipt));
     }
 }
 
@@ -92,20 +92,23 @@ fn seed_error(simulator: Simulator, error: impl fmt::Display) -> SandboxError {
     }
 }
 
-/// The CloudX warehouse-model outcome of a planned receipt.
-fn receipt_outcome(receipt: &PlannedReceipt) -> ReceiptOutcome {
-    match receipt {
-        PlannedReceipt::Full => ReceiptOutcome::FullReceipt,
-        PlannedReceipt::Short { missing_units } => ReceiptOutcome::Short {
-            missing_units: *missing_units,
-        },
-        PlannedReceipt::Damaged { damaged_units } => ReceiptOutcome::Damaged {
-            damaged_units: *damaged_units,
-        },
-        PlannedReceipt::UnexpectedItem { sku, quantity } => ReceiptOutcome::UnexpectedItem {
-            sku: sku.clone(),
-            quantity: *quantity,
-        },
-        PlannedReceipt::NeverArrives => ReceiptOutcome::NeverArrives,
+/// The CloudX warehouse-model outcome of a planned receipt, as seeding sets
+/// it (for tests and benchmarks that seed simulators of their own).
+impl From<&PlannedReceipt> for ReceiptOutcome {
+    fn from(receipt: &PlannedReceipt) -> Self {
+        match receipt {
+            PlannedReceipt::Full => ReceiptOutcome::FullReceipt,
+            PlannedReceipt::Short { missing_units } => ReceiptOutcome::Short {
+                missing_units: *missing_units,
+            },
+            PlannedReceipt::Damaged { damaged_units } => ReceiptOutcome::Damaged {
+                damaged_units: *damaged_units,
+            },
+            PlannedReceipt::UnexpectedItem { sku, quantity } => ReceiptOutcome::UnexpectedItem {
+                sku: sku.clone(),
+                quantity: *quantity,
+            },
+            PlannedReceipt::NeverArrives => ReceiptOutcome::NeverArrives,
+        }
     }
 }

@@ -26,9 +26,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use futures::TryStreamExt;
-use loop_client::{
-    DateFilter, LoopApi, LoopClient, MAX_PAGE_SIZE, RateLimit, ReturnState, ReturnWindowQuery,
-};
+use loop_client::{DateFilter, LoopApi, LoopClient, MAX_PAGE_SIZE, RateLimit, ReturnWindowQuery};
 use sandbox::loop_sim::{API_PREFIX, LoopConfig, LoopSim};
 use sandbox::scenario::Scenario;
 use sandbox::serve_router;
@@ -51,15 +49,6 @@ pub const CHILD_COMMAND: &str = "stream-child";
 /// scenario's returns were all updated within it).
 const LOOKBACK: time::Duration = time::Duration::days(60);
 
-/// The states the sync flow pulls, in its order.
-const PULLED_STATES: [ReturnState; 5] = [
-    ReturnState::Open,
-    ReturnState::Cancelled,
-    ReturnState::Expired,
-    ReturnState::Closed,
-    ReturnState::Review,
-];
-
 /// What a child reports.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 pub struct ChildReport {
@@ -80,7 +69,7 @@ pub struct ChildReport {
 fn query(page_size: Option<u32>) -> ReturnWindowQuery {
     let query = ReturnWindowQuery::new(NOW - LOOKBACK, NOW)
         .filter(DateFilter::UpdatedAt)
-        .states(PULLED_STATES);
+        .states(returns_sync::PULLED_STATES);
     match page_size {
         Some(size) => query.page_size(size),
         None => query,

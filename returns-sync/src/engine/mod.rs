@@ -200,7 +200,7 @@ impl fmt::Debug for SyncEngine {
 /// The Loop states a pull asks for: open returns to work on, the states a
 /// return ends in before arrival (its open tickets are cancelled), and
 /// review (flagged: in a person's hands, so the engine stops working on it).
-const PULLED_STATES: [ReturnState; 5] = [
+pub const PULLED_STATES: [ReturnState; 5] = [
     ReturnState::Open,
     ReturnState::Cancelled,
     ReturnState::Expired,

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use sandbox::cloudx_sim::{CloudxConfig, CloudxSim, ReceiptOutcome};
 use sandbox::loop_sim::{API_PREFIX, LoopConfig, LoopSim};
-use sandbox::scenario::{PlannedReceipt, Scenario};
+use sandbox::scenario::Scenario;
 use sandbox::{Served, serve_router};
 
 use super::recorder::{Recorder, Vendor, recording};
@@ -57,7 +57,7 @@ impl Sims {
             cloudx.insert_item(&item.sku, Some(&item.upc), Some(&item.description()));
         }
         for plan in scenario.plans() {
-            cloudx.set_outcome(&plan.return_id, receipt_outcome(&plan.receipt));
+            cloudx.set_outcome(&plan.return_id, ReceiptOutcome::from(&plan.receipt));
         }
         let recorder = Arc::new(Recorder::default());
         let loop_served = serve_router(recording(
@@ -146,23 +146,5 @@ impl Sims {
         // A server task that fails to stop changes no measured number.
         let _ = self.loop_served.shutdown().await;
         let _ = self.cloudx_served.shutdown().await;
-    }
-}
-
-/// The CloudX outcome of a planned receipt (as the sandbox seeds it).
-fn receipt_outcome(receipt: &PlannedReceipt) -> ReceiptOutcome {
-    match receipt {
-        PlannedReceipt::Full => ReceiptOutcome::FullReceipt,
-        PlannedReceipt::Short { missing_units } => ReceiptOutcome::Short {
-            missing_units: *missing_units,
-        },
-        PlannedReceipt::Damaged { damaged_units } => ReceiptOutcome::Damaged {
-            damaged_units: *damaged_units,
-        },
-        PlannedReceipt::UnexpectedItem { sku, quantity } => ReceiptOutcome::UnexpectedItem {
-            sku: sku.clone(),
-            quantity: *quantity,
-        },
-        PlannedReceipt::NeverArrives => ReceiptOutcome::NeverArrives,
     }
 }
