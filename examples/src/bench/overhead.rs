@@ -14,7 +14,7 @@
 //! its own, decoding with `serde_json::from_slice` into the **same model
 //! types** the typed client returns, through the vendor's envelope with the
 //! small serde structs a careful user writes (see
-//! [`decode_cost`](super::decode_cost)), and checking the status (and
+//! [`decode_cost`]), and checking the status (and
 //! CartRover's `success_code`) as such a user would.
 //!
 //! Sequential calls alternate call by call (typed, raw, raw, typed, …) and
