@@ -180,6 +180,15 @@ async fn in_flight_lists_returns_still_worked_on_by_id(store: &dyn Store) {
     expected.sort_by(|a, b| a.return_id.cmp(&b.return_id));
     assert!(!expected.is_empty());
     assert_eq!(store.in_flight().await.unwrap(), expected);
+    let listed: Vec<(String, time::OffsetDateTime)> = expected
+        .iter()
+        .map(|r| (r.return_id.clone(), r.updated_at))
+        .collect();
+    assert_eq!(
+        store.in_flight_ids().await.unwrap(),
+        listed,
+        "the ids in flight, in id order, with when each changed"
+    );
     assert!(
         store
             .in_flight()
@@ -462,6 +471,30 @@ async fn track_new_leaves_tracked_returns_alone(store: &dyn Store) {
     store.track_new(&[]).await.unwrap();
 }
 
+async fn untracked_names_the_returns_not_tracked_in_order(store: &dyn Store) {
+    assert!(store.untracked(&[]).await.unwrap().is_empty());
+    // Past one statement's worth of ids, every other one tracked.
+    let all: Vec<String> = (0..700).map(|i| format!("U{i:04}")).collect();
+    let tracked_ones: Vec<TrackedReturn> = all
+        .iter()
+        .step_by(2)
+        .map(|id| tracked(id, ReturnStage::Decided))
+        .collect();
+    store.track_new(&tracked_ones).await.unwrap();
+    let mut asked = all.clone();
+    asked.reverse();
+    let want: Vec<String> = asked
+        .iter()
+        .filter(|id| {
+            let n: usize = id[1..].parse().unwrap();
+            n % 2 == 1
+        })
+        .cloned()
+        .collect();
+    assert_eq!(want.len(), 350);
+    assert_eq!(store.untracked(&asked).await.unwrap(), want);
+}
+
 fn ids(ids: &[&str]) -> Vec<String> {
     ids.iter().map(|id| (*id).to_owned()).collect()
 }
@@ -651,6 +684,7 @@ conformance!(
     concurrent_pushes_store_an_event_once,
     channel_cache,
     track_new_leaves_tracked_returns_alone,
+    untracked_names_the_returns_not_tracked_in_order,
     a_claim_is_granted_to_one_holder_until_it_ends,
     release_ends_only_the_holders_leases,
     concurrent_claims_grant_each_return_once,

@@ -5,7 +5,7 @@ mod notes;
 mod run;
 mod work;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::Arc;
 
@@ -17,7 +17,7 @@ use loop_client::prelude::*;
 use loop_client::{DateFilter, LoopClient, ReturnState, ReturnWindowQuery};
 use returns_core::{AsnPlan, IntegrationSettings, SkipReason, plan_asns};
 use time::OffsetDateTime;
-use tokio::sync::Notify;
+use tokio::sync::{Notify, Semaphore, SemaphorePermit};
 use tracing::Instrument as _;
 
 use crate::clock::{Clock, SystemClock};
@@ -154,6 +154,7 @@ impl SyncEngineBuilder {
                 settings: self.settings,
                 store: self.store.unwrap_or_else(|| Arc::new(MemoryStore::new())),
                 clock: self.clock,
+                permits: Semaphore::new(self.options.concurrency),
                 options: self.options,
                 worker: self.worker,
                 wake: Notify::new(),
@@ -172,13 +173,27 @@ pub(crate) struct Inner {
     pub(crate) options: EngineOptions,
     pub(crate) worker: String,
     pub(crate) wake: Notify,
+    /// One per return worked on at once (`concurrency` of them), shared by
+    /// the batches in progress: a batch that starts while the last one
+    /// finishes takes the places its returns leave.
+    pub(crate) permits: Semaphore,
 }
 
 impl Inner {
     pub(crate) fn now(&self) -> OffsetDateTime {
         self.clock.now()
     }
+
+    /// A place among the returns worked on at once. The semaphore is never
+    /// closed; were it, the work would go on unlimited rather than stop.
+    async fn permit(&self) -> Option<SemaphorePermit<'_>> {
+        self.permits.acquire().await.ok()
+    }
 }
+
+/// Batches of returns in progress at once: the next is claimed and read
+/// from the store while the returns of the last one finish.
+const BATCHES_IN_FLIGHT: usize = 2;
 
 /// The returns integration: Loop returns → CloudX ASNs → receipt → process
 /// or flag in Loop. Cheap to clone; clones share everything.
@@ -343,8 +358,21 @@ impl SyncEngine {
     /// stops before finishing it stays in flight for the others.
     async fn track_pulled(&self, returns: &[loop_client::Return], report: &mut SyncReport) {
         let now = self.inner.now();
+        let ids: Vec<String> = returns.iter().map(|r| r.id.to_string()).collect();
+        // Those tracked already are left as they are: not converted again.
+        let untracked: HashSet<String> = match self.inner.store.untracked(&ids).await {
+            Ok(untracked) => untracked.into_iter().collect(),
+            Err(e) => {
+                report.run_failures.push(RunFailure {
+                    step: FailedStep::Store,
+                    error: e.to_string(),
+                });
+                return;
+            }
+        };
         let new: Vec<crate::store::TrackedReturn> = returns
             .iter()
+            .filter(|ret| untracked.contains(ret.id.as_ref()))
             .filter_map(|ret| {
                 // One that does not convert is reported when it is prepared.
                 let core = to_core_return(ret).ok()?;
@@ -429,22 +457,49 @@ impl SyncEngine {
         }
     }
 
+    /// Runs `each` over `batches`, the next batch starting while the last
+    /// one's returns finish (its claim and store reads overlap their calls),
+    /// and adds their reports to `report` in batch order. The vendor calls
+    /// stay within `concurrency` across batches (see [`Inner::permits`]).
+    async fn batch_by_batch<T, F>(
+        &self,
+        batches: Vec<Vec<T>>,
+        report: &mut SyncReport,
+        each: impl Fn(Vec<T>) -> F,
+    ) where
+        F: Future<Output = SyncReport>,
+    {
+        let mut parts = stream::iter(batches).map(each).buffered(BATCHES_IN_FLIGHT);
+        while let Some(part) = parts.next().await {
+            merge(report, part);
+        }
+    }
+
     /// Open returns from Loop, a claimed batch at a time.
     async fn work_on_open(&self, returns: Vec<loop_client::Return>, report: &mut SyncReport) {
-        for batch in batches(returns, self.inner.options.batch) {
-            let ids: Vec<String> = batch.iter().map(|r| r.id.to_string()).collect();
-            let granted = self.claim(&ids, report).await;
-            let mine: Vec<loop_client::Return> = batch
-                .into_iter()
-                .filter(|r| granted.iter().any(|id| id == r.id.as_ref()))
-                .collect();
-            self.holding(&granted, async {
-                let prepared = self.prepare_all(mine, report).await;
-                self.advance_all(prepared, report).await;
-            })
-            .await;
-            self.release(&granted).await;
-        }
+        let batches = batches(returns, self.inner.options.batch);
+        self.batch_by_batch(batches, report, |batch| async move {
+            let mut report = SyncReport::new(self.inner.now());
+            self.open_batch(batch, &mut report).await;
+            report
+        })
+        .await;
+    }
+
+    /// One batch of open returns: claimed, worked on, released.
+    async fn open_batch(&self, batch: Vec<loop_client::Return>, report: &mut SyncReport) {
+        let ids: Vec<String> = batch.iter().map(|r| r.id.to_string()).collect();
+        let granted = self.claim(&ids, report).await;
+        let mine: Vec<loop_client::Return> = batch
+            .into_iter()
+            .filter(|r| granted.iter().any(|id| id == r.id.as_ref()))
+            .collect();
+        self.holding(&granted, async {
+            let prepared = self.prepare_all(mine, report).await;
+            self.advance_all(prepared, report).await;
+        })
+        .await;
+        self.release(&granted).await;
     }
 
     /// The store's returns in flight that the pull did not bring, a claimed
@@ -453,8 +508,9 @@ impl SyncEngine {
     /// worker meanwhile and waits for the next pass.
     async fn work_in_flight(&self, seen: &HashSet<String>, report: &mut SyncReport) {
         let inner = &self.inner;
-        let listed = match inner.store.in_flight().await {
-            Ok(tracked) => tracked,
+        // Listed by id only: those the pull brought are not read at all.
+        let listed = match inner.store.in_flight_ids().await {
+            Ok(listed) => listed,
             Err(e) => {
                 report.run_failures.push(RunFailure {
                     step: FailedStep::Store,
@@ -463,36 +519,53 @@ impl SyncEngine {
                 return;
             }
         };
-        let listed: Vec<_> = listed
+        let listed: Vec<(String, OffsetDateTime)> = listed
             .into_iter()
-            .filter(|t| !seen.contains(&t.return_id))
+            .filter(|(id, _)| !seen.contains(id))
             .collect();
-        for batch in batches(listed, inner.options.batch) {
-            let ids: Vec<String> = batch.iter().map(|t| t.return_id.clone()).collect();
-            let granted = self.claim(&ids, report).await;
-            self.holding(&granted, async {
-                let mine: Vec<_> = match inner.store.tracked_returns(&granted).await {
-                    Ok(fresh) => batch
-                        .into_iter()
-                        .filter(|t| fresh.get(&t.return_id) == Some(t))
-                        .collect(),
-                    Err(e) => {
-                        for t in batch.iter().filter(|t| granted.contains(&t.return_id)) {
-                            report.returns.push(ReturnReport {
-                                return_id: t.return_id.clone(),
-                                order_name: t.order_name.clone(),
-                                outcome: Outcome::failed(FailedStep::Store, &e),
-                            });
-                        }
-                        Vec::new()
+        let batches = batches(listed, inner.options.batch);
+        self.batch_by_batch(batches, report, |batch| async move {
+            let mut report = SyncReport::new(self.inner.now());
+            self.in_flight_batch(batch, &mut report).await;
+            report
+        })
+        .await;
+    }
+
+    /// One batch of returns in flight: claimed, read again, worked on,
+    /// released.
+    async fn in_flight_batch(&self, batch: Vec<(String, OffsetDateTime)>, report: &mut SyncReport) {
+        let inner = &self.inner;
+        let ids: Vec<String> = batch.iter().map(|(id, _)| id.clone()).collect();
+        let granted = self.claim(&ids, report).await;
+        self.holding(&granted, async {
+            // Read once claimed; one that changed since it was listed (or
+            // left flight) is another worker's doing and waits.
+            let mine: Vec<_> = match inner.store.tracked_returns(&granted).await {
+                Ok(mut fresh) => batch
+                    .into_iter()
+                    .filter_map(|(id, listed_at)| {
+                        fresh
+                            .remove(&id)
+                            .filter(|t| t.updated_at == listed_at && t.stage.is_in_flight())
+                    })
+                    .collect(),
+                Err(e) => {
+                    for (id, _) in batch.iter().filter(|(id, _)| granted.contains(id)) {
+                        report.returns.push(ReturnReport {
+                            return_id: id.clone(),
+                            order_name: String::new(),
+                            outcome: Outcome::failed(FailedStep::Store, &e),
+                        });
                     }
-                };
-                let prepared = self.prepare_tracked(mine, report).await;
-                self.advance_all(prepared, report).await;
-            })
-            .await;
-            self.release(&granted).await;
-        }
+                    Vec::new()
+                }
+            };
+            let prepared = self.prepare_tracked(mine, report).await;
+            self.advance_all(prepared, report).await;
+        })
+        .await;
+        self.release(&granted).await;
     }
 
     /// Returns that ended in Loop, a claimed batch at a time.
@@ -516,11 +589,37 @@ impl SyncEngine {
         returns: Vec<loop_client::Return>,
         report: &mut SyncReport,
     ) -> Vec<Work> {
-        let concurrency = self.inner.options.concurrency;
+        let inner = &self.inner;
+        if returns.is_empty() {
+            return Vec::new();
+        }
+        // What the store knows of the batch, in two reads rather than two
+        // per return.
+        let (mut known, mut timelines) = match self.known(&returns).await {
+            Ok(found) => found,
+            Err(e) => {
+                for ret in returns {
+                    report.returns.push(ReturnReport {
+                        return_id: ret.id.to_string(),
+                        order_name: ret.order_name.clone().unwrap_or_default(),
+                        outcome: Outcome::failed(FailedStep::Store, &e),
+                    });
+                }
+                return Vec::new();
+            }
+        };
+        let concurrency = inner.options.concurrency;
         let results: Vec<Result<Option<Work>, ReturnReport>> = stream::iter(returns)
             .map(|ret| {
                 let span = tracing::info_span!("return", id = %ret.id);
-                self.prepare(ret).instrument(span)
+                let id = ret.id.to_string();
+                let tracked = known.remove(&id);
+                let history = timelines.remove(&id).unwrap_or_default();
+                async move {
+                    let _permit = inner.permit().await;
+                    self.prepare(ret, tracked, history).await
+                }
+                .instrument(span)
             })
             .buffer_unordered(concurrency)
             .collect()
@@ -536,7 +635,41 @@ impl SyncEngine {
         prepared
     }
 
-    async fn prepare(&self, ret: loop_client::Return) -> Result<Option<Work>, ReturnReport> {
+    /// The stored records of `returns` and, for those not done before,
+    /// their timelines: one read of each for the whole batch.
+    async fn known(
+        &self,
+        returns: &[loop_client::Return],
+    ) -> Result<
+        (
+            HashMap<String, crate::store::TrackedReturn>,
+            HashMap<String, Vec<JournalEntry>>,
+        ),
+        StoreError,
+    > {
+        let store = &self.inner.store;
+        let ids: Vec<String> = returns.iter().map(|r| r.id.to_string()).collect();
+        let known = store.tracked_returns(&ids).await?;
+        let open: Vec<String> = ids
+            .into_iter()
+            .filter(|id| !known.get(id).is_some_and(|t| done_before(t.stage)))
+            .collect();
+        let timelines = if open.is_empty() {
+            HashMap::new()
+        } else {
+            store.timelines(&open).await?
+        };
+        Ok((known, timelines))
+    }
+
+    /// One open return from Loop, with what the store knows of it (read by
+    /// [`prepare_all`](Self::prepare_all) for the whole batch).
+    async fn prepare(
+        &self,
+        ret: loop_client::Return,
+        tracked: Option<crate::store::TrackedReturn>,
+        history: Vec<JournalEntry>,
+    ) -> Result<Option<Work>, ReturnReport> {
         let inner = &self.inner;
         let id = ret.id.to_string();
         let settled = |order_name: &str, outcome| ReturnReport {
@@ -545,28 +678,13 @@ impl SyncEngine {
             outcome,
         };
         let order_name = ret.order_name.clone().unwrap_or_default();
-        let tracked = inner
-            .store
-            .tracked_return(&id)
-            .await
-            .map_err(|e| settled(&order_name, Outcome::failed(FailedStep::Store, e)))?;
-        if tracked.as_ref().is_some_and(|t| {
-            matches!(
-                t.stage,
-                ReturnStage::Decided | ReturnStage::AwaitingPerson | ReturnStage::Ended
-            )
-        }) {
+        if tracked.as_ref().is_some_and(|t| done_before(t.stage)) {
             // Done before; Loop lists it as open until it closes it or a
             // person acts. Nothing to do, nothing to report.
             return Ok(None);
         }
         let mut core = to_core_return(&ret)
             .map_err(|e| settled(&order_name, Outcome::failed(FailedStep::Convert, e)))?;
-        let history = inner
-            .store
-            .timeline(&id)
-            .await
-            .map_err(|e| settled(&order_name, Outcome::failed(FailedStep::Store, e)))?;
         if let Err(outcome) = self.resolve_channel(&ret, &mut core).await {
             return Err(self.block(&id, core, tracked, &history, outcome).await);
         }
@@ -814,7 +932,12 @@ impl SyncEngine {
         let finished: Vec<Work> = stream::iter(prepared)
             .map(|w| {
                 let span = tracing::info_span!("return", id = %w.loop_id);
-                self.advance(w, &missing).instrument(span)
+                let missing = &missing;
+                async move {
+                    let _permit = inner.permit().await;
+                    self.advance(w, missing).await
+                }
+                .instrument(span)
             })
             .buffer_unordered(inner.options.concurrency)
             .collect()
@@ -1112,6 +1235,15 @@ impl SyncEngine {
         report.finished_at = inner.now();
         report
     }
+}
+
+/// Whether a stored stage means the engine is done with the return: Loop
+/// may still list it as open until it closes it or a person acts.
+fn done_before(stage: ReturnStage) -> bool {
+    matches!(
+        stage,
+        ReturnStage::Decided | ReturnStage::AwaitingPerson | ReturnStage::Ended
+    )
 }
 
 /// `items` in batches of at most `size`, in order.

@@ -62,6 +62,17 @@ impl Store for MemoryStore {
         Ok(self.state().returns.get(return_id).cloned())
     }
 
+    async fn tracked_returns(
+        &self,
+        return_ids: &[String],
+    ) -> Result<HashMap<String, TrackedReturn>, StoreError> {
+        let state = self.state();
+        Ok(return_ids
+            .iter()
+            .filter_map(|id| Some((id.clone(), state.returns.get(id)?.clone())))
+            .collect())
+    }
+
     async fn save_return(&self, tracked: &TrackedReturn) -> Result<(), StoreError> {
         self.state()
             .returns
@@ -80,6 +91,15 @@ impl Store for MemoryStore {
         Ok(())
     }
 
+    async fn untracked(&self, return_ids: &[String]) -> Result<Vec<String>, StoreError> {
+        let state = self.state();
+        Ok(return_ids
+            .iter()
+            .filter(|id| !state.returns.contains_key(id.as_str()))
+            .cloned()
+            .collect())
+    }
+
     async fn in_flight(&self) -> Result<Vec<TrackedReturn>, StoreError> {
         let mut returns: Vec<TrackedReturn> = self
             .state()
@@ -90,6 +110,18 @@ impl Store for MemoryStore {
             .collect();
         returns.sort_by(|a, b| a.return_id.cmp(&b.return_id));
         Ok(returns)
+    }
+
+    async fn in_flight_ids(&self) -> Result<Vec<(String, OffsetDateTime)>, StoreError> {
+        let mut listed: Vec<(String, OffsetDateTime)> = self
+            .state()
+            .returns
+            .values()
+            .filter(|r| r.stage.is_in_flight())
+            .map(|r| (r.return_id.clone(), r.updated_at))
+            .collect();
+        listed.sort();
+        Ok(listed)
     }
 
     async fn stage_counts(&self) -> Result<Vec<(ReturnStage, u64)>, StoreError> {
@@ -123,6 +155,41 @@ impl Store for MemoryStore {
             .get(return_id)
             .cloned()
             .unwrap_or_default())
+    }
+
+    async fn timelines(
+        &self,
+        return_ids: &[String],
+    ) -> Result<HashMap<String, Vec<JournalEntry>>, StoreError> {
+        let state = self.state();
+        Ok(return_ids
+            .iter()
+            .filter_map(|id| {
+                let timeline = state.journal.get(id).filter(|t| !t.is_empty())?;
+                Some((id.clone(), timeline.clone()))
+            })
+            .collect())
+    }
+
+    async fn save_batch(
+        &self,
+        returns: &[TrackedReturn],
+        entries: &[JournalEntry],
+    ) -> Result<(), StoreError> {
+        let mut state = self.state();
+        for tracked in returns {
+            state
+                .returns
+                .insert(tracked.return_id.clone(), tracked.clone());
+        }
+        for entry in entries {
+            state
+                .journal
+                .entry(entry.return_id.clone())
+                .or_default()
+                .push(entry.clone());
+        }
+        Ok(())
     }
 
     async fn push_event(&self, event: &InboxEvent) -> Result<bool, StoreError> {

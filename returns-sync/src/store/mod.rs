@@ -351,8 +351,34 @@ pub trait Store: Send + Sync + fmt::Debug {
     /// Records returns a pull found, at [`ReturnStage::Pulled`], unless the
     /// store tracks them already (those are left exactly as they are).
     async fn track_new(&self, returns: &[TrackedReturn]) -> Result<(), StoreError>;
+    /// Which of `return_ids` the store does not track, in the order given:
+    /// what a pull hands to [`track_new`](Store::track_new), so returns it
+    /// tracks already are not converted and written again at every pull.
+    /// The default reads the tracked ones; a store that can reads their ids
+    /// only.
+    async fn untracked(&self, return_ids: &[String]) -> Result<Vec<String>, StoreError> {
+        let known = self.tracked_returns(return_ids).await?;
+        Ok(return_ids
+            .iter()
+            .filter(|id| !known.contains_key(id.as_str()))
+            .cloned()
+            .collect())
+    }
     /// Every tracked return whose stage is [in flight](ReturnStage::is_in_flight).
     async fn in_flight(&self) -> Result<Vec<TrackedReturn>, StoreError>;
+    /// The ids of the tracked returns [in flight](ReturnStage::is_in_flight),
+    /// in id order, each with when it last changed
+    /// ([`TrackedReturn::updated_at`]): what a pass lists before it claims
+    /// them, without reading every record. The default reads them with
+    /// [`in_flight`](Store::in_flight).
+    async fn in_flight_ids(&self) -> Result<Vec<(String, OffsetDateTime)>, StoreError> {
+        Ok(self
+            .in_flight()
+            .await?
+            .into_iter()
+            .map(|t| (t.return_id, t.updated_at))
+            .collect())
+    }
     /// How many tracked returns are at each stage (stages with none omitted).
     async fn stage_counts(&self) -> Result<Vec<(ReturnStage, u64)>, StoreError>;
 

@@ -325,6 +325,34 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    async fn untracked(&self, return_ids: &[String]) -> Result<Vec<String>, StoreError> {
+        const OP: &str = "untracked";
+        let mut known = HashSet::with_capacity(return_ids.len());
+        for chunk in return_ids.chunks(ROWS_PER_STATEMENT) {
+            let mut query = QueryBuilder::<Sqlite>::new(
+                "SELECT return_id FROM tracked_returns WHERE return_id IN (",
+            );
+            let mut ids = query.separated(", ");
+            for id in chunk {
+                ids.push_bind(id);
+            }
+            query.push(")");
+            let rows = query
+                .build()
+                .fetch_all(&self.pool)
+                .await
+                .map_err(|err| sql_error(OP, err))?;
+            for row in &rows {
+                known.insert(get::<String>(OP, row, "return_id")?);
+            }
+        }
+        Ok(return_ids
+            .iter()
+            .filter(|id| !known.contains(id.as_str()))
+            .cloned()
+            .collect())
+    }
+
     async fn in_flight(&self) -> Result<Vec<TrackedReturn>, StoreError> {
         const OP: &str = "in_flight";
         let stages = in_flight_stages();
@@ -342,6 +370,31 @@ impl Store for SqliteStore {
             .await
             .map_err(|err| sql_error(OP, err))?;
         rows.iter().map(|row| decode_return(OP, row)).collect()
+    }
+
+    async fn in_flight_ids(&self) -> Result<Vec<(String, OffsetDateTime)>, StoreError> {
+        const OP: &str = "in_flight_ids";
+        let stages = in_flight_stages();
+        let placeholders: Vec<String> = (1..=stages.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT return_id, updated_at FROM tracked_returns WHERE stage IN ({}) \
+             ORDER BY return_id",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for stage in stages {
+            query = query.bind(stage);
+        }
+        let rows = query
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|err| sql_error(OP, err))?;
+        rows.iter()
+            .map(|row| {
+                let at = decode_time(OP, &get::<String>(OP, row, "updated_at")?)?;
+                Ok((get::<String>(OP, row, "return_id")?, at))
+            })
+            .collect()
     }
 
     async fn stage_counts(&self) -> Result<Vec<(ReturnStage, u64)>, StoreError> {
