@@ -48,6 +48,12 @@ pub struct EngineOptions {
     /// spread work across workers more evenly; larger ones make fewer
     /// store round trips.
     pub batch: usize,
+    /// How long an item found in CloudX's item master is taken as there
+    /// without asking again (default 1 hour; zero asks every time). An item
+    /// removed from the master meanwhile is still caught: CloudX refuses
+    /// the ticket naming it and the return waits as "items missing".
+    #[serde(with = "seconds")]
+    pub known_items_ttl: Duration,
 }
 
 impl Default for EngineOptions {
@@ -62,6 +68,7 @@ impl Default for EngineOptions {
             send_when_channel_unknown: false,
             lease: Duration::from_secs(5 * 60),
             batch: 32,
+            known_items_ttl: Duration::from_secs(60 * 60),
         }
     }
 }
@@ -128,6 +135,12 @@ impl EngineOptions {
     /// Sets [`batch`](Self::batch).
     pub fn with_batch(mut self, returns: usize) -> Self {
         self.batch = returns;
+        self
+    }
+
+    /// Sets [`known_items_ttl`](Self::known_items_ttl).
+    pub fn with_known_items_ttl(mut self, ttl: Duration) -> Self {
+        self.known_items_ttl = ttl;
         self
     }
 

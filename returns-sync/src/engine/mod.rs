@@ -1,6 +1,7 @@
 //! The engine: pull, plan, create, poll, decide, act — on a schedule, from
 //! webhooks, or once.
 
+mod known_items;
 mod notes;
 mod run;
 mod work;
@@ -24,6 +25,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::options::{EngineOptions, InvalidOption};
 use crate::report::{FailedStep, Outcome, ReturnReport, RunFailure, SyncReport};
 use crate::store::{JournalEntry, MemoryStore, ReturnStage, Step, Store, StoreError};
+use known_items::KnownItems;
 use work::Work;
 
 /// The engine could not start.
@@ -155,6 +157,10 @@ impl SyncEngineBuilder {
                 store: self.store.unwrap_or_else(|| Arc::new(MemoryStore::new())),
                 clock: self.clock,
                 permits: Semaphore::new(self.options.concurrency),
+                known_items: KnownItems::new(
+                    time::Duration::try_from(self.options.known_items_ttl)
+                        .unwrap_or(time::Duration::ZERO),
+                ),
                 options: self.options,
                 worker: self.worker,
                 wake: Notify::new(),
@@ -177,6 +183,8 @@ pub(crate) struct Inner {
     /// the batches in progress: a batch that starts while the last one
     /// finishes takes the places its returns leave.
     pub(crate) permits: Semaphore,
+    /// Items found in CloudX's item master lately, not looked up again.
+    pub(crate) known_items: KnownItems,
 }
 
 impl Inner {
@@ -609,7 +617,7 @@ impl SyncEngine {
             }
         };
         let concurrency = inner.options.concurrency;
-        let results: Vec<Result<Option<Work>, ReturnReport>> = stream::iter(returns)
+        let results: Vec<Result<Option<Work>, Settled>> = stream::iter(returns)
             .map(|ret| {
                 let span = tracing::info_span!("return", id = %ret.id);
                 let id = ret.id.to_string();
@@ -625,13 +633,16 @@ impl SyncEngine {
             .collect()
             .await;
         let mut prepared = Vec::new();
+        let mut unsent = Vec::new();
         for result in results {
             match result {
                 Ok(Some(work)) => prepared.push(work),
                 Ok(None) => {}
-                Err(settled) => report.returns.push(settled),
+                Err(Settled::Reported(settled)) => report.returns.push(settled),
+                Err(Settled::Unsent(one)) => unsent.push(*one),
             }
         }
+        self.save_unsent(unsent, report).await;
         prepared
     }
 
@@ -669,13 +680,15 @@ impl SyncEngine {
         ret: loop_client::Return,
         tracked: Option<crate::store::TrackedReturn>,
         history: Vec<JournalEntry>,
-    ) -> Result<Option<Work>, ReturnReport> {
+    ) -> Result<Option<Work>, Settled> {
         let inner = &self.inner;
         let id = ret.id.to_string();
-        let settled = |order_name: &str, outcome| ReturnReport {
-            return_id: id.clone(),
-            order_name: order_name.to_owned(),
-            outcome,
+        let settled = |order_name: &str, outcome| {
+            Settled::Reported(ReturnReport {
+                return_id: id.clone(),
+                order_name: order_name.to_owned(),
+                outcome,
+            })
         };
         let order_name = ret.order_name.clone().unwrap_or_default();
         if tracked.as_ref().is_some_and(|t| done_before(t.stage)) {
@@ -686,7 +699,7 @@ impl SyncEngine {
         let mut core = to_core_return(&ret)
             .map_err(|e| settled(&order_name, Outcome::failed(FailedStep::Convert, e)))?;
         if let Err(outcome) = self.resolve_channel(&ret, &mut core).await {
-            return Err(self.block(&id, core, tracked, &history, outcome).await);
+            return Err(self.unsent(&id, core, tracked, &history, ReturnStage::Blocked, outcome));
         }
         match plan_asns(&core, &inner.settings) {
             Ok(AsnPlan::Create(drafts)) => Ok(Some(Work::new(
@@ -700,17 +713,15 @@ impl SyncEngine {
                 let outcome = Outcome::SkippedChannel {
                     channel: found.channel.clone(),
                 };
-                Err(self
-                    .finish_unsent(&id, core, tracked, &history, ReturnStage::Skipped, outcome)
-                    .await)
+                Err(self.unsent(&id, core, tracked, &history, ReturnStage::Skipped, outcome))
             }
             Ok(AsnPlan::Skip(other)) => {
                 let outcome = Outcome::failed(FailedStep::Convert, other);
-                Err(self.block(&id, core, tracked, &history, outcome).await)
+                Err(self.unsent(&id, core, tracked, &history, ReturnStage::Blocked, outcome))
             }
             Err(e) => {
                 let outcome = Outcome::failed(FailedStep::Convert, e);
-                Err(self.block(&id, core, tracked, &history, outcome).await)
+                Err(self.unsent(&id, core, tracked, &history, ReturnStage::Blocked, outcome))
             }
         }
     }
@@ -762,20 +773,10 @@ impl SyncEngine {
         }
     }
 
-    /// Records a return that is not sent and will be tried again.
-    async fn block(
-        &self,
-        id: &str,
-        core: returns_core::Return,
-        tracked: Option<crate::store::TrackedReturn>,
-        history: &[JournalEntry],
-        outcome: Outcome,
-    ) -> ReturnReport {
-        self.finish_unsent(id, core, tracked, history, ReturnStage::Blocked, outcome)
-            .await
-    }
-
-    async fn finish_unsent(
+    /// A return that is not sent: waits to be tried again
+    /// ([`ReturnStage::Blocked`]) or is left out for good
+    /// ([`ReturnStage::Skipped`]).
+    fn unsent(
         &self,
         id: &str,
         core: returns_core::Return,
@@ -783,13 +784,11 @@ impl SyncEngine {
         history: &[JournalEntry],
         stage: ReturnStage,
         outcome: Outcome,
-    ) -> ReturnReport {
-        let inner = &self.inner;
-        let now = inner.now();
-        let order_name = core.order_name.clone();
+    ) -> Settled {
+        let now = self.inner.now();
         let record = crate::store::TrackedReturn {
             return_id: id.to_owned(),
-            order_name: order_name.clone(),
+            order_name: core.order_name.clone(),
             stage,
             core,
             tickets: tracked.map(|t| t.tickets).unwrap_or_default(),
@@ -806,18 +805,39 @@ impl SyncEngine {
         } else {
             vec![JournalEntry::new(id, now, Step::NotSent, outcome.kind())]
         };
-        let stored = async {
-            inner.store.save_return(&record).await?;
-            inner.store.append_journal(&entries).await
-        };
-        let outcome = match stored.await {
-            Ok(()) => outcome,
-            Err(e) => Outcome::failed(FailedStep::Store, e),
-        };
-        ReturnReport {
-            return_id: id.to_owned(),
-            order_name,
+        Settled::Unsent(Box::new(Unsent {
+            record,
+            entries,
             outcome,
+        }))
+    }
+
+    /// Saves a batch's unsent returns with their journals in one store call,
+    /// then reports them; a failed save fails each of them.
+    async fn save_unsent(&self, unsent: Vec<Unsent>, report: &mut SyncReport) {
+        let mut records = Vec::with_capacity(unsent.len());
+        let mut entries = Vec::new();
+        let mut outcomes = Vec::with_capacity(unsent.len());
+        for one in unsent {
+            outcomes.push((
+                one.record.return_id.clone(),
+                one.record.order_name.clone(),
+                one.outcome,
+            ));
+            entries.extend(one.entries);
+            records.push(one.record);
+        }
+        let stored = self.inner.store.save_batch(&records, &entries).await;
+        for (return_id, order_name, outcome) in outcomes {
+            let outcome = match &stored {
+                Ok(()) => outcome,
+                Err(e) => Outcome::failed(FailedStep::Store, e),
+            };
+            report.returns.push(ReturnReport {
+                return_id,
+                order_name,
+                outcome,
+            });
         }
     }
 
@@ -945,28 +965,38 @@ impl SyncEngine {
         self.record_all(finished, report).await;
     }
 
+    /// The items of `prepared` that CloudX's item master does not hold:
+    /// those not [known](KnownItems) are looked up, and the ones found
+    /// remembered.
     async fn missing_items(
         &self,
         prepared: &[Work],
     ) -> Result<HashSet<ItemIdentifier>, cloudx_client::Error> {
+        let inner = &self.inner;
+        let now = inner.now();
         let identifiers: Vec<ItemIdentifier> = prepared
             .iter()
             .filter(|w| !w.settled())
             .flat_map(Work::items_to_create)
             .map(|key| ItemIdentifier::from(&key))
+            .filter(|item| !inner.known_items.contains(item, now))
             .collect::<HashSet<_>>()
             .into_iter()
             .collect();
         if identifiers.is_empty() {
             return Ok(HashSet::new());
         }
-        Ok(self
-            .inner
+        let missing: HashSet<ItemIdentifier> = inner
             .cloudx
             .verify_items(&identifiers)
             .await?
             .into_iter()
-            .collect())
+            .collect();
+        let found = identifiers
+            .into_iter()
+            .filter(|item| !missing.contains(item));
+        inner.known_items.remember(found, now);
+        Ok(missing)
     }
 
     async fn advance(&self, mut w: Work, missing: &HashSet<ItemIdentifier>) -> Work {
@@ -1235,6 +1265,21 @@ impl SyncEngine {
         report.finished_at = inner.now();
         report
     }
+}
+
+/// An open return that goes no further in this run.
+enum Settled {
+    /// Nothing to save: reported as it is.
+    Reported(ReturnReport),
+    /// Not sent: saved with its batch, then reported.
+    Unsent(Box<Unsent>),
+}
+
+/// A return not sent to the warehouse, as it is saved and reported.
+struct Unsent {
+    record: crate::store::TrackedReturn,
+    entries: Vec<JournalEntry>,
+    outcome: Outcome,
 }
 
 /// Whether a stored stage means the engine is done with the return: Loop

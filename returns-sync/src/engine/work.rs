@@ -5,8 +5,9 @@
 //! Every step is ordered so that a crash between two vendor calls is
 //! finished by the next run without a duplicate: the ticket is created
 //! before it is recorded (a re-run finds it by reference), a note is looked
-//! for before it is written, the note comes before the action, and an
-//! action Loop answers "already closed" counts as done.
+//! for before it is written (unless it names a ticket created in this very
+//! call, which no note can name yet), the note comes before the action, and
+//! an action Loop answers "already closed" counts as done.
 
 use std::collections::HashMap;
 
@@ -34,9 +35,10 @@ pub(crate) struct Work {
     pub(crate) tickets: Vec<Option<ReceivingTicket>>,
     /// When each ticket was created (the "not arrived" clock).
     pub(crate) created_at: Vec<Option<OffsetDateTime>>,
-    /// Whether this run created one of its tickets: such a return is not
-    /// judged in the same run (the warehouse cannot have received it).
-    pub(crate) created_now: bool,
+    /// One slot per draft: whether this run created the ticket. A return
+    /// with such a ticket is not judged in the same run (the warehouse
+    /// cannot have received it yet).
+    pub(crate) created_now: Vec<bool>,
     /// The journal as stored before this run, then this run's entries.
     pub(crate) history: Vec<JournalEntry>,
     pub(crate) new_entries: Vec<JournalEntry>,
@@ -61,7 +63,7 @@ impl Work {
             tracked,
             tickets: vec![None; slots],
             created_at: vec![None; slots],
-            created_now: false,
+            created_now: vec![false; slots],
             history,
             new_entries: Vec::new(),
             counts: StepCounts::default(),
@@ -193,6 +195,21 @@ impl Work {
         self.record(inner.now(), Step::NoteWritten, text);
         Ok(())
     }
+
+    /// Writes the note of a ticket this run created, without looking for it
+    /// in Loop first: the id CloudX has just given a new ticket belongs to no
+    /// earlier one (tickets are never deleted; a cancelled one keeps its
+    /// id), so no note on the return can name it yet.
+    async fn note_new_ticket(
+        &mut self,
+        inner: &Inner,
+        text: &str,
+    ) -> Result<(), loop_client::Error> {
+        inner.loop_client.create_note(&self.loop_id, text).await?;
+        self.counts.notes_written += 1;
+        self.record(inner.now(), Step::NoteWritten, text);
+        Ok(())
+    }
 }
 
 /// Items unknown to the warehouse stop the return before any ticket: the
@@ -220,12 +237,10 @@ pub(crate) async fn block_on_missing_items(inner: &Inner, work: &mut Work, missi
 /// Creates (or finds) a ticket for every draft that has none, records
 /// them, then writes each "ASN created" note once.
 pub(crate) async fn send(inner: &Inner, work: &mut Work) {
-    let mut sent_now = false;
     for slot in 0..work.drafts.len() {
         if work.created_at[slot].is_some() {
             continue;
         }
-        sent_now = true;
         let request = NewReceivingTicket::from(&work.drafts[slot]);
         let outcome = match inner.cloudx.create_ticket(&request).await {
             Ok(outcome) => outcome,
@@ -264,7 +279,7 @@ pub(crate) async fn send(inner: &Inner, work: &mut Work) {
         }
         if created {
             work.counts.tickets_created += 1;
-            work.created_now = true;
+            work.created_now[slot] = true;
             work.record(at, Step::TicketCreated, ticket.id.to_string());
         } else {
             work.counts.tickets_found += 1;
@@ -273,32 +288,23 @@ pub(crate) async fn send(inner: &Inner, work: &mut Work) {
         work.created_at[slot] = Some(ticket.created_at.unwrap_or(at));
         work.tickets[slot] = Some(ticket);
     }
-    // Recorded before the notes: a crash now leaves tickets the next run
-    // finds in the store (or, without it, by reference) and notes it writes.
-    // A return the store has at the warehouse with every ticket already
-    // holds exactly that.
-    let stored_already = !sent_now
-        && work
-            .tracked
-            .as_ref()
-            .is_some_and(|t| t.stage == ReturnStage::AtWarehouse);
+    // Saved with the batch once the return has gone as far as it can: a
+    // stop before that leaves tickets the next run finds by reference
+    // (CloudX answers its create with the existing ticket) and notes it
+    // finds in Loop.
     work.stage = ReturnStage::AtWarehouse;
-    if !stored_already && let Err(e) = inner.store.save_return(&work.to_tracked(inner.now())).await
-    {
-        work.settle(
-            inner.now(),
-            ReturnStage::AtWarehouse,
-            Outcome::failed(FailedStep::Store, e),
-        );
-        return;
-    }
     let shipments = work.drafts.len();
     for slot in 0..shipments {
         let Some(ticket_id) = work.ticket_id(slot) else {
             continue;
         };
         let note = notes::ticket_created(&ticket_id, &work.drafts[slot], slot + 1, shipments);
-        if let Err(e) = work.note_once(inner, &note).await {
+        let written = if work.created_now[slot] {
+            work.note_new_ticket(inner, &note).await
+        } else {
+            work.note_once(inner, &note).await
+        };
+        if let Err(e) = written {
             work.settle(
                 inner.now(),
                 ReturnStage::AtWarehouse,
@@ -361,7 +367,7 @@ fn mismatch(draft: &AsnDraft, ticket: &ReceivingTicket) -> Option<String> {
 /// Reads the return's tickets, evaluates the receipt with the clock's time,
 /// and carries the decision out (or writes it for a person).
 pub(crate) async fn poll_and_decide(inner: &Inner, work: &mut Work) {
-    if work.created_now || !work.all_tickets_known() {
+    if work.created_now.contains(&true) || !work.all_tickets_known() {
         work.settle(
             inner.now(),
             work.stage,

@@ -160,6 +160,10 @@ impl SqliteStore {
             .foreign_keys(true);
         let pool = SqlitePoolOptions::new()
             .max_connections(FILE_CONNECTIONS)
+            // A connection to a local file does not drop like a network one
+            // (a failing one still fails its query, with the error): no
+            // round trip to the connection's thread to test it first.
+            .test_before_acquire(false)
             .connect_with(options)
             .await
             .map_err(|err| open_error(err.to_string()))?;
