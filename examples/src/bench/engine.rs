@@ -194,10 +194,10 @@ async fn one_round(
     for pass in 0..2 {
         if pass == 1 {
             // The warehouse receives everything between the passes, untimed.
-            engine.sims.receive_everything();
-            raw.sims.receive_everything();
+            engine.passes.sims.receive_everything();
+            raw.passes.sims.receive_everything();
             if let Some(memory) = &memory {
-                memory.sims.receive_everything();
+                memory.passes.sims.receive_everything();
             }
         }
         let recorded = engine.pass(pass).await?;
@@ -207,23 +207,51 @@ async fn one_round(
         }
     }
     let memory = match memory {
-        Some(memory) => Some(memory.finish(scenario).await),
+        Some(memory) => Some(memory.passes.finish(scenario).await),
         None => None,
     };
     Ok((
-        engine.finish(scenario).await,
-        raw.finish(scenario).await,
+        engine.passes.finish(scenario).await,
+        raw.passes.finish(scenario).await,
         memory,
     ))
+}
+
+/// What both sides keep of their passes: their simulators, each pass's
+/// time and calls.
+#[derive(Debug)]
+struct Passes {
+    sims: Sims,
+    times: [Duration; 2],
+    calls: [usize; 2],
+}
+
+impl Passes {
+    fn new(sims: Sims) -> Self {
+        Self {
+            sims,
+            times: [Duration::ZERO; 2],
+            calls: [0; 2],
+        }
+    }
+
+    /// The run, with what the simulators hold; stops them.
+    async fn finish(self, scenario: &Scenario) -> Run {
+        let run = Run {
+            times: self.times,
+            calls: self.calls,
+            effects: effects(&self.sims, scenario),
+        };
+        self.sims.shutdown().await;
+        run
+    }
 }
 
 /// The engine over its own simulators and store.
 #[derive(Debug)]
 struct EngineSide {
-    sims: Sims,
+    passes: Passes,
     engine: SyncEngine,
-    times: [Duration; 2],
-    calls: [usize; 2],
     /// Holds the SQLite file until the side is done.
     _folder: tempfile::TempDir,
 }
@@ -256,10 +284,8 @@ impl EngineSide {
         // The warehouse check of `build` is not part of a pass.
         sims.recorder().take();
         Ok(Self {
-            sims,
+            passes: Passes::new(sims),
             engine,
-            times: [Duration::ZERO; 2],
-            calls: [0; 2],
             _folder: folder,
         })
     }
@@ -268,33 +294,21 @@ impl EngineSide {
     async fn pass(&mut self, pass: usize) -> Result<Vec<Call>, BenchError> {
         let started = Instant::now();
         let report = self.engine.reconcile_once().await;
-        self.times[pass] = started.elapsed();
+        self.passes.times[pass] = started.elapsed();
         check(&report, pass)?;
-        let calls = self.sims.recorder().take();
-        self.calls[pass] = calls.len();
+        let calls = self.passes.sims.recorder().take();
+        self.passes.calls[pass] = calls.len();
         Ok(calls)
-    }
-
-    async fn finish(self, scenario: &Scenario) -> Run {
-        let run = Run {
-            times: self.times,
-            calls: self.calls,
-            effects: effects(&self.sims, scenario),
-        };
-        self.sims.shutdown().await;
-        run
     }
 }
 
 /// The floor: raw `reqwest` over its own simulators.
 #[derive(Debug)]
 struct RawSide {
-    sims: Sims,
+    passes: Passes,
     replayer: Replayer,
     /// Which return each ticket the replayed creates made belongs to.
     tickets: HashMap<String, String>,
-    times: [Duration; 2],
-    calls: [usize; 2],
 }
 
 impl RawSide {
@@ -302,11 +316,9 @@ impl RawSide {
         let sims = Sims::start(scenario).await?;
         let replayer = Replayer::new(sims.origin(Vendor::Loop), sims.origin(Vendor::Cloudx))?;
         Ok(Self {
-            sims,
+            passes: Passes::new(sims),
             replayer,
             tickets: HashMap::new(),
-            times: [Duration::ZERO; 2],
-            calls: [0; 2],
         })
     }
 
@@ -317,30 +329,21 @@ impl RawSide {
         let concurrency = EngineOptions::default().concurrency;
         let started = Instant::now();
         self.replayer.run(&plan, concurrency).await?;
-        self.times[pass] = started.elapsed();
-        self.calls[pass] = self.sims.recorder().take().len();
-        if self.calls[pass] != plan.len() {
+        self.passes.times[pass] = started.elapsed();
+        let answered = self.passes.sims.recorder().take().len();
+        self.passes.calls[pass] = answered;
+        if answered != plan.len() {
             return Err(BenchError::Mismatch {
                 what: "the raw floor",
                 message: format!(
                     "pass {} planned {} calls, the simulators answered {}",
                     pass + 1,
                     plan.len(),
-                    self.calls[pass]
+                    answered
                 ),
             });
         }
         Ok(())
-    }
-
-    async fn finish(self, scenario: &Scenario) -> Run {
-        let run = Run {
-            times: self.times,
-            calls: self.calls,
-            effects: effects(&self.sims, scenario),
-        };
-        self.sims.shutdown().await;
-        run
     }
 }
 
