@@ -1,6 +1,6 @@
 //! A successful answer with CartRover's metadata.
 
-use http_transport::header::HeaderMap;
+use http_transport::header::{HeaderMap, HeaderName};
 
 /// The `X-CartRover-Process-ID` header: CartRover's id of the call, which
 /// support asks for.
@@ -63,7 +63,17 @@ impl<T> Reply<T> {
     }
 }
 
+/// [`HITS_REMAINING_HEADER`] as a parsed name: a lookup by `&str` parses and
+/// validates the name again on every call.
+pub(crate) const HITS_REMAINING: HeaderName = HeaderName::from_static(HITS_REMAINING_HEADER);
+
+/// [`TOTAL_RECORDS_HEADER`] as a parsed name.
+pub(crate) const TOTAL_RECORDS: HeaderName = HeaderName::from_static(TOTAL_RECORDS_HEADER);
+
 /// A header's value as a number, if present and numeric.
-pub(crate) fn header_number<N: std::str::FromStr>(headers: &HeaderMap, name: &str) -> Option<N> {
+pub(crate) fn header_number<N: std::str::FromStr>(
+    headers: &HeaderMap,
+    name: &HeaderName,
+) -> Option<N> {
     headers.get(name)?.to_str().ok()?.trim().parse().ok()
 }

@@ -7,7 +7,7 @@ use http_transport::{Request, Response, RetryPolicy, Transport};
 
 use crate::envelope::Envelope;
 use crate::error::{Error, Result};
-use crate::reply::{HITS_REMAINING_HEADER, Reply, TOTAL_RECORDS_HEADER, header_number};
+use crate::reply::{HITS_REMAINING, Reply, TOTAL_RECORDS, header_number};
 use crate::types::{MerchantPk, Page, PageRequest};
 
 /// The header selecting the merchant a Warehouse-level call acts for
@@ -158,7 +158,7 @@ impl Core {
             .query("limit", page.limit())
             .query("page", page.page());
         let (response, attempts) = self.send::<Envelope<Vec<T>>>(request).await?;
-        let total_records = header_number(&response.headers, TOTAL_RECORDS_HEADER);
+        let total_records = header_number(&response.headers, &TOTAL_RECORDS);
         Ok(reply(response, attempts).map(|envelope| Page {
             total_records,
             ..Page::new(envelope.response.unwrap_or_default(), page)
@@ -180,7 +180,7 @@ impl Core {
 /// Builds the reply from the transport's response.
 fn reply<T>(response: Response<T>, attempts: u32) -> Reply<T> {
     Reply {
-        hits_remaining: header_number(&response.headers, HITS_REMAINING_HEADER),
+        hits_remaining: header_number(&response.headers, &HITS_REMAINING),
         process_id: response.request_id,
         attempts,
         value: response.body,
