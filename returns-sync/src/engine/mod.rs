@@ -496,17 +496,28 @@ impl SyncEngine {
 
     /// One batch of open returns: claimed, worked on, released.
     async fn open_batch(&self, batch: Vec<loop_client::Return>, report: &mut SyncReport) {
+        self.claimed(batch, report, async |mine, report| {
+            let prepared = self.prepare_all(mine, report).await;
+            self.advance_all(prepared, report).await;
+        })
+        .await;
+    }
+
+    /// Claims the returns of `batch`, runs `work` on those granted while
+    /// holding their leases, then releases them.
+    async fn claimed(
+        &self,
+        batch: Vec<loop_client::Return>,
+        report: &mut SyncReport,
+        work: impl AsyncFnOnce(Vec<loop_client::Return>, &mut SyncReport),
+    ) {
         let ids: Vec<String> = batch.iter().map(|r| r.id.to_string()).collect();
         let granted = self.claim(&ids, report).await;
         let mine: Vec<loop_client::Return> = batch
             .into_iter()
             .filter(|r| granted.iter().any(|id| id == r.id.as_ref()))
             .collect();
-        self.holding(&granted, async {
-            let prepared = self.prepare_all(mine, report).await;
-            self.advance_all(prepared, report).await;
-        })
-        .await;
+        self.holding(&granted, work(mine, report)).await;
         self.release(&granted).await;
     }
 
@@ -579,15 +590,10 @@ impl SyncEngine {
     /// Returns that ended in Loop, a claimed batch at a time.
     async fn close_out_claimed(&self, ended: Vec<loop_client::Return>, report: &mut SyncReport) {
         for batch in batches(ended, self.inner.options.batch) {
-            let ids: Vec<String> = batch.iter().map(|r| r.id.to_string()).collect();
-            let granted = self.claim(&ids, report).await;
-            let mine: Vec<loop_client::Return> = batch
-                .into_iter()
-                .filter(|r| granted.iter().any(|id| id == r.id.as_ref()))
-                .collect();
-            self.holding(&granted, self.close_out_all(mine, report))
-                .await;
-            self.release(&granted).await;
+            self.claimed(batch, report, async |mine, report| {
+                self.close_out_all(mine, report).await;
+            })
+            .await;
         }
     }
 

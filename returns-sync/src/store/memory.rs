@@ -33,6 +33,18 @@ struct State {
     leases: HashMap<String, (String, OffsetDateTime)>,
 }
 
+impl State {
+    /// Adds `entries` to their returns' timelines, in order.
+    fn append(&mut self, entries: &[JournalEntry]) {
+        for entry in entries {
+            self.journal
+                .entry(entry.return_id.clone())
+                .or_default()
+                .push(entry.clone());
+        }
+    }
+}
+
 impl MemoryStore {
     /// An empty store.
     pub fn new() -> Self {
@@ -137,14 +149,7 @@ impl Store for MemoryStore {
     }
 
     async fn append_journal(&self, entries: &[JournalEntry]) -> Result<(), StoreError> {
-        let mut state = self.state();
-        for entry in entries {
-            state
-                .journal
-                .entry(entry.return_id.clone())
-                .or_default()
-                .push(entry.clone());
-        }
+        self.state().append(entries);
         Ok(())
     }
 
@@ -182,13 +187,7 @@ impl Store for MemoryStore {
                 .returns
                 .insert(tracked.return_id.clone(), tracked.clone());
         }
-        for entry in entries {
-            state
-                .journal
-                .entry(entry.return_id.clone())
-                .or_default()
-                .push(entry.clone());
-        }
+        state.append(entries);
         Ok(())
     }
 

@@ -272,13 +272,9 @@ impl Store for SqliteStore {
         let mut found = HashMap::with_capacity(return_ids.len());
         for chunk in return_ids.chunks(ROWS_PER_STATEMENT) {
             let mut query = QueryBuilder::<Sqlite>::new(format!(
-                "SELECT {RETURN_COLUMNS} FROM tracked_returns WHERE return_id IN ("
+                "SELECT {RETURN_COLUMNS} FROM tracked_returns WHERE return_id IN "
             ));
-            let mut ids = query.separated(", ");
-            for id in chunk {
-                ids.push_bind(id);
-            }
-            query.push(")");
+            push_id_list(&mut query, chunk);
             let rows = query
                 .build()
                 .fetch_all(&self.pool)
@@ -334,13 +330,9 @@ impl Store for SqliteStore {
         let mut known = HashSet::with_capacity(return_ids.len());
         for chunk in return_ids.chunks(ROWS_PER_STATEMENT) {
             let mut query = QueryBuilder::<Sqlite>::new(
-                "SELECT return_id FROM tracked_returns WHERE return_id IN (",
+                "SELECT return_id FROM tracked_returns WHERE return_id IN ",
             );
-            let mut ids = query.separated(", ");
-            for id in chunk {
-                ids.push_bind(id);
-            }
-            query.push(")");
+            push_id_list(&mut query, chunk);
             let rows = query
                 .build()
                 .fetch_all(&self.pool)
@@ -462,13 +454,10 @@ impl Store for SqliteStore {
         let mut found: HashMap<String, Vec<JournalEntry>> = HashMap::new();
         for chunk in return_ids.chunks(ROWS_PER_STATEMENT) {
             let mut query = QueryBuilder::<Sqlite>::new(
-                "SELECT return_id, at, step, detail FROM journal WHERE return_id IN (",
+                "SELECT return_id, at, step, detail FROM journal WHERE return_id IN ",
             );
-            let mut ids = query.separated(", ");
-            for id in chunk {
-                ids.push_bind(id);
-            }
-            query.push(") ORDER BY seq");
+            push_id_list(&mut query, chunk);
+            query.push(" ORDER BY seq");
             let rows = query
                 .build()
                 .fetch_all(&self.pool)
@@ -573,12 +562,8 @@ impl Store for SqliteStore {
         const OP: &str = "release";
         for chunk in return_ids.chunks(ROWS_PER_STATEMENT) {
             let mut query = QueryBuilder::<Sqlite>::new("DELETE FROM leases WHERE holder = ");
-            query.push_bind(holder).push(" AND return_id IN (");
-            let mut ids = query.separated(", ");
-            for id in chunk {
-                ids.push_bind(id);
-            }
-            query.push(")");
+            query.push_bind(holder).push(" AND return_id IN ");
+            push_id_list(&mut query, chunk);
             query
                 .build()
                 .execute(&self.pool)
@@ -619,6 +604,16 @@ where
     T: sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
 {
     super::sql::get(operation, row, column)
+}
+
+/// Appends `(?, ?, …)` binding each of `ids`: the list of an `IN`.
+fn push_id_list<'a>(query: &mut QueryBuilder<'a, Sqlite>, ids: &'a [String]) {
+    query.push("(");
+    let mut list = query.separated(", ");
+    for id in ids {
+        list.push_bind(id);
+    }
+    list.push_unseparated(")");
 }
 
 /// Inserts `returns` into `tracked_returns`, a chunk per statement, each
