@@ -469,14 +469,23 @@ impl SyncEngine {
     /// one's returns finish (its claim and store reads overlap their calls),
     /// and adds their reports to `report` in batch order. The vendor calls
     /// stay within `concurrency` across batches (see [`Inner::permits`]).
+    ///
+    /// The walk starts at a random batch and wraps around: workers sharing
+    /// a store each begin where the others are not, rather than all
+    /// contending for the first batches while the one left behind finishes
+    /// everyone else's returns.
     async fn batch_by_batch<T, F>(
         &self,
-        batches: Vec<Vec<T>>,
+        mut batches: Vec<Vec<T>>,
         report: &mut SyncReport,
         each: impl Fn(Vec<T>) -> F,
     ) where
         F: Future<Output = SyncReport>,
     {
+        if !batches.is_empty() {
+            let start = rand::random_range(0..batches.len());
+            batches.rotate_left(start);
+        }
         let mut parts = stream::iter(batches).map(each).buffered(BATCHES_IN_FLIGHT);
         while let Some(part) = parts.next().await {
             merge(report, part);
