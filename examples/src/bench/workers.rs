@@ -45,7 +45,7 @@ impl Effort {
     /// weigh little against the work; 50 ms a call keeps it latency-bound
     /// on a shared 2-core machine.
     pub const FULL: Effort = Effort {
-        returns: 500,
+        returns: 1000,
         latency: Duration::from_millis(50),
     };
 
