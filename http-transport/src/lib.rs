@@ -47,6 +47,7 @@
 
 mod auth;
 mod base_url;
+mod blank_body;
 mod classify;
 mod error;
 mod open_enum;

@@ -12,6 +12,7 @@ use tracing::Instrument as _;
 
 use crate::auth::Auth;
 use crate::base_url::BaseUrl;
+use crate::blank_body::BlankBody;
 use crate::classify::{Classification, Classifier, DefaultClassifier, ResponseParts, RetryClass};
 use crate::error::{
     ApiError, ConfigError, DecodeError, Error, TransportError, TransportErrorKind, excerpt,
@@ -395,8 +396,10 @@ impl Transport {
     }
 
     /// Sends `request` (retrying as its policy allows) and decodes the JSON
-    /// body as `T`. An empty body decodes as JSON `null`, so `()` and
-    /// `Option<_>` accept it.
+    /// body as `T`. A 204 reads as JSON `null`. Any other empty body is
+    /// accepted only where `T` expects no value (`()`, a unit struct): an
+    /// `Option` or a list does not read it as "none", since an answer cut
+    /// off in transit looks the same.
     ///
     /// # Errors
     /// [`Error::Api`] when the vendor says no, [`Error::Transport`] when no
@@ -418,7 +421,7 @@ impl Transport {
         let mut attempt = 1;
         loop {
             let response = self.send(&request).await?;
-            let (path, message) = match decode::<T>(&response.body) {
+            let (path, message) = match decode_answer::<T>(response.status, &response.body) {
                 Ok(body) => return Ok(response.map(|_| body)),
                 Err(failure) => failure,
             };
@@ -721,18 +724,28 @@ fn is_cut_short(body: &[u8]) -> bool {
     }
 }
 
-/// Decodes JSON, giving `(path, message)` on failure. Blank bodies decode
-/// as `null`.
+/// Decodes an answer: a 204 says there is no content, so it reads as JSON
+/// `null` (an `Option` is `None`); any other status as [`decode`] reads it.
+fn decode_answer<T: DeserializeOwned>(
+    status: StatusCode,
+    body: &[u8],
+) -> Result<T, (String, String)> {
+    if status == StatusCode::NO_CONTENT {
+        return decode(b"null");
+    }
+    decode(body)
+}
+
+/// Decodes JSON, giving `(path, message)` on failure. A blank body is
+/// accepted only by targets that expect no value (see [`BlankBody`]).
 ///
 /// Path tracking costs about half again the decode time, so the fast
 /// decoder goes first and `serde_path_to_error` only runs again on a body
 /// that failed, to name the path.
 pub(crate) fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, (String, String)> {
-    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
-        b"null"
-    } else {
-        body
-    };
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return T::deserialize(BlankBody).map_err(|e| (".".to_owned(), e.to_string()));
+    }
     serde_json::from_slice(body).or_else(|_| {
         let mut deserializer = serde_json::Deserializer::from_slice(body);
         serde_path_to_error::deserialize(&mut deserializer)

@@ -669,6 +669,60 @@ async fn a_body_cut_short_is_fetched_again_for_an_idempotent_call_only() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn a_blank_body_is_never_read_as_none() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/things/7"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw("", "application/json"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/things/7"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"id": 7})))
+        .mount(&server)
+        .await;
+    let transport = transport(&server);
+    // A lookup whose answer was lost in transit is asked again, not taken
+    // for "not found".
+    let thing = transport
+        .execute::<Option<Thing>>(Request::get("/things/7"))
+        .await
+        .unwrap();
+    assert_eq!(thing.body, Some(Thing { id: 7 }));
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+
+    // Out of attempts, it is a decode error naming the empty body.
+    Mock::given(method("GET"))
+        .and(path("/api/v1/blank"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw("  ", "application/json"))
+        .mount(&server)
+        .await;
+    let error = transport
+        .execute::<Option<Vec<Thing>>>(Request::get("/blank"))
+        .await
+        .unwrap_err();
+    assert!(error.is_decode(), "{error}");
+    assert!(error.to_string().contains("empty body"), "{error}");
+
+    // An endpoint that answers nothing still succeeds where nothing is
+    // expected, and a 204 says there is nothing.
+    transport
+        .execute::<()>(Request::get("/blank"))
+        .await
+        .unwrap();
+    Mock::given(method("PUT"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    let echoed = transport
+        .execute::<Option<Thing>>(Request::put("/things/7"))
+        .await
+        .unwrap();
+    assert_eq!(echoed.body, None);
+}
+
+#[tokio::test(start_paused = true)]
 async fn a_complete_body_of_the_wrong_shape_is_not_fetched_again() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))

@@ -257,6 +257,27 @@ async fn no_notes_422_is_an_empty_list() {
     assert!(notes.is_empty());
 }
 
+/// The lookup that keeps a note from being written twice: an answer cut
+/// off to nothing is asked again, never read as "no notes".
+#[tokio::test]
+async fn a_blank_notes_answer_is_asked_again_not_read_as_no_notes() {
+    let server = server().await;
+    loop_mock("GET", "/warehouse/return/40211877/notes")
+        .respond_with(ResponseTemplate::new(200).set_body_raw("", "application/json"))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    loop_mock("GET", "/warehouse/return/40211877/notes")
+        .respond_with(json(200, fixture!("notes.json")))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let notes = client(&server).return_notes(&return_id()).await.unwrap();
+    assert_eq!(notes.len(), 2);
+}
+
 #[tokio::test]
 async fn create_note_sends_the_content() {
     let server = server().await;

@@ -112,8 +112,14 @@ pub(super) async fn count(
             continue;
         };
         let notes = sandbox.loop_sim().notes(id);
-        if notes.iter().collect::<HashSet<_>>().len() != notes.len() {
+        if let Some(repeated) = repeated(&notes) {
             result.duplicate_notes += 1;
+            if result.examples.len() < 10 {
+                result.examples.push(format!(
+                    "{}: note written twice: {repeated}",
+                    plan.return_id
+                ));
+            }
         }
         let actions = sandbox.loop_sim().accepted_actions(id);
         if actions.len() > 1 && result.examples.len() < 10 {
@@ -191,6 +197,15 @@ fn tickets_per_return(sandbox: &Sandbox) -> HashMap<String, usize> {
         *per_return.entry(rma.to_owned()).or_default() += 1;
     }
     per_return
+}
+
+/// The first note that appears more than once.
+fn repeated(notes: &[String]) -> Option<&str> {
+    let mut seen = HashSet::new();
+    notes
+        .iter()
+        .find(|note| !seen.insert(note.as_str()))
+        .map(String::as_str)
 }
 
 fn ratio(part: usize, whole: usize) -> f64 {
