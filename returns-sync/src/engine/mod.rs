@@ -357,6 +357,7 @@ impl SyncEngine {
                 }
             }
         }
+        let returns = latest_copies(returns);
         report.counts.pulled += returns.len();
         returns
     }
@@ -1306,6 +1307,21 @@ fn done_before(stage: ReturnStage) -> bool {
     )
 }
 
+/// Each return once, as its last copy in the list shows it. A return whose
+/// state or time changed while the window was read can be listed again
+/// (see [`loop_client::pagination`]); two copies in one pass would be
+/// worked on side by side, each looking for the other's notes too early.
+fn latest_copies(returns: Vec<loop_client::Return>) -> Vec<loop_client::Return> {
+    let mut seen = HashSet::with_capacity(returns.len());
+    let mut latest: Vec<loop_client::Return> = returns
+        .into_iter()
+        .rev()
+        .filter(|ret| seen.insert(ret.id.clone()))
+        .collect();
+    latest.reverse();
+    latest
+}
+
 /// `items` in batches of at most `size`, in order.
 fn batches<T>(items: Vec<T>, size: usize) -> Vec<Vec<T>> {
     let mut items = items.into_iter().peekable();
@@ -1347,4 +1363,36 @@ fn merge(report: &mut SyncReport, other: SyncReport) {
     add_counts(&mut report.counts, &other.counts);
     report.returns.extend(other.returns);
     report.run_failures.extend(other.run_failures);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn listed(id: u64, state: &str) -> loop_client::Return {
+        serde_json::from_value(serde_json::json!({ "id": id, "state": state })).unwrap()
+    }
+
+    #[test]
+    fn a_return_listed_twice_is_worked_on_once_as_last_listed() {
+        let pulled = vec![
+            listed(1, "open"),
+            listed(2, "open"),
+            listed(1, "closed"),
+            listed(3, "open"),
+            listed(2, "open"),
+        ];
+        let latest: Vec<(String, Option<ReturnState>)> = latest_copies(pulled)
+            .into_iter()
+            .map(|ret| (ret.id.to_string(), ret.state))
+            .collect();
+        assert_eq!(
+            latest,
+            [
+                ("1".to_owned(), Some(ReturnState::Closed)),
+                ("3".to_owned(), Some(ReturnState::Open)),
+                ("2".to_owned(), Some(ReturnState::Open)),
+            ]
+        );
+    }
 }
