@@ -625,28 +625,38 @@ async fn an_endless_unannounced_body_is_cut_at_the_limit() {
     );
 }
 
+/// Answers GETs of `route` with `answers` in turn, the last one from then on.
+async fn answer_in_turn<const N: usize>(
+    server: &MockServer,
+    route: &str,
+    answers: [ResponseTemplate; N],
+) {
+    for (n, answer) in answers.into_iter().enumerate() {
+        let mock = Mock::given(method("GET"))
+            .and(path(route))
+            .respond_with(answer);
+        let mock = if n + 1 < N {
+            mock.up_to_n_times(1)
+        } else {
+            mock
+        };
+        mock.mount(server).await;
+    }
+}
+
 #[tokio::test(start_paused = true)]
 async fn a_body_cut_short_is_fetched_again_for_an_idempotent_call_only() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/api/v1/things/7"))
-        .respond_with(
+    answer_in_turn(
+        &server,
+        "/api/v1/things/7",
+        [
             ResponseTemplate::new(200).set_body_raw(r#"{"id": 7, "na"#, "application/json"),
-        )
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/api/v1/things/7"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw("", "application/json"))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/api/v1/things/7"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"id": 7})))
-        .mount(&server)
-        .await;
+            ResponseTemplate::new(200).set_body_raw("", "application/json"),
+            ResponseTemplate::new(200).set_body_json(serde_json::json!({"id": 7})),
+        ],
+    )
+    .await;
     let transport = transport(&server);
     let thing = transport
         .execute::<Thing>(Request::get("/things/7"))
@@ -671,17 +681,15 @@ async fn a_body_cut_short_is_fetched_again_for_an_idempotent_call_only() {
 #[tokio::test(start_paused = true)]
 async fn a_blank_body_is_never_read_as_none() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/api/v1/things/7"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw("", "application/json"))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/api/v1/things/7"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"id": 7})))
-        .mount(&server)
-        .await;
+    answer_in_turn(
+        &server,
+        "/api/v1/things/7",
+        [
+            ResponseTemplate::new(200).set_body_raw("", "application/json"),
+            ResponseTemplate::new(200).set_body_json(serde_json::json!({"id": 7})),
+        ],
+    )
+    .await;
     let transport = transport(&server);
     // A lookup whose answer was lost in transit is asked again, not taken
     // for "not found".
