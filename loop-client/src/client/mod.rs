@@ -263,7 +263,9 @@ impl LoopClient {
     /// The escape hatch for endpoints this crate does not model: sends
     /// `request` through the client's transport (API key, base URL, retries
     /// as the request allows, rate limit, Loop's error classifier) and
-    /// returns the answer as JSON (`null` for an empty body).
+    /// returns the answer as JSON (`null` for a 204; any other empty body is
+    /// a decode error, as an answer cut off in transit looks the same —
+    /// [`transport`](Self::transport)'s `execute_bytes` takes the body as it is).
     ///
     /// ```no_run
     /// # async fn run(client: loop_client::LoopClient) -> Result<(), loop_client::Error> {

@@ -220,8 +220,9 @@ impl LoopClient {
     }
 }
 
-/// Reads a 2xx answer of a return action (already parsed as JSON; an empty
-/// body reads as `null`): `"true"` / `true` is success; an object carrying
+/// Reads a 2xx answer of a return action (already parsed as JSON; a 204
+/// reads as `null`, any other empty body is a decode error before this):
+/// `"true"` / `true` is success; an object carrying
 /// Loop's error code or message is a rejection; anything else (including an
 /// object with neither) is an unexpected answer.
 fn read_action_answer(
@@ -328,7 +329,7 @@ mod tests {
 
     #[test]
     fn anything_else_is_an_unexpected_answer() {
-        // An empty body reads as `null`; a body that is not JSON at all never
+        // A 204 reads as `null`; a body that is not JSON at all never
         // gets here: the transport reports it as a decode error.
         for body in [
             &b"\"false\""[..],
