@@ -2,6 +2,7 @@
 //! workers. The schema is in `migrations/postgres/`, embedded in the crate;
 //! see [`PostgresStore`].
 
+use std::collections::HashSet;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,8 +13,9 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
 use time::OffsetDateTime;
 
 use super::sql::{
-    RETURN_COLUMNS, WATERMARK, decode_count, decode_entry, decode_pending, decode_return,
-    decode_time, encode_return, encode_time, in_flight_stages, in_report_order, sql_error,
+    RETURN_COLUMNS, WATERMARK, decode_count, decode_entry, decode_id_and_time, decode_pending,
+    decode_return, decode_time, encode_return, encode_time, in_flight_stages, in_report_order,
+    not_tracked, sql_error,
 };
 use super::{
     InboxEvent, JournalEntry, PendingEvent, ReturnStage, Store, StoreError, TrackedReturn,
@@ -277,6 +279,40 @@ impl Store for PostgresStore {
         .await
         .map_err(|err| sql_error(OP, err))?;
         rows.iter().map(|row| decode_return(OP, row)).collect()
+    }
+
+    async fn untracked(&self, return_ids: &[String]) -> Result<Vec<String>, StoreError> {
+        const OP: &str = "untracked";
+        if return_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = sqlx::query(
+            "SELECT return_id FROM tracked_returns WHERE merchant = $1 AND return_id = ANY($2)",
+        )
+        .bind(&*self.merchant)
+        .bind(return_ids)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|err| sql_error(OP, err))?;
+        let known = rows
+            .iter()
+            .map(|row| get::<String>(OP, row, "return_id"))
+            .collect::<Result<HashSet<_>, _>>()?;
+        Ok(not_tracked(return_ids, &known))
+    }
+
+    async fn in_flight_ids(&self) -> Result<Vec<(String, OffsetDateTime)>, StoreError> {
+        const OP: &str = "in_flight_ids";
+        let rows = sqlx::query(
+            "SELECT return_id, updated_at FROM tracked_returns \
+             WHERE merchant = $1 AND stage = ANY($2) ORDER BY return_id",
+        )
+        .bind(&*self.merchant)
+        .bind(in_flight_stages())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|err| sql_error(OP, err))?;
+        rows.iter().map(|row| decode_id_and_time(OP, row)).collect()
     }
 
     async fn stage_counts(&self) -> Result<Vec<(ReturnStage, u64)>, StoreError> {

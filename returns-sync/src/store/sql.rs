@@ -5,6 +5,8 @@
 //! digits) and `core`/`tickets` as JSON text, so one set of encoders serves
 //! both and a row means the same in either database.
 
+use std::collections::HashSet;
+
 use sqlx::{ColumnIndex, Decode, Row, Type};
 use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
@@ -70,6 +72,31 @@ where
             .map_err(|err| corrupt(operation, format!("column `tickets`: {err}")))?,
         updated_at: decode_time(operation, &get::<R, String>(operation, row, "updated_at")?)?,
     })
+}
+
+/// Decodes a `return_id, updated_at` row: what
+/// [`Store::in_flight_ids`](super::Store::in_flight_ids) lists.
+pub(super) fn decode_id_and_time<R>(
+    operation: &'static str,
+    row: &R,
+) -> Result<(String, OffsetDateTime), StoreError>
+where
+    R: Row,
+    for<'r> &'r str: ColumnIndex<R>,
+    for<'r> String: Decode<'r, R::Database> + Type<R::Database>,
+{
+    let at = decode_time(operation, &get::<R, String>(operation, row, "updated_at")?)?;
+    Ok((get(operation, row, "return_id")?, at))
+}
+
+/// The ids of `asked` not among `tracked`, in the order asked: what
+/// [`Store::untracked`](super::Store::untracked) answers.
+pub(super) fn not_tracked(asked: &[String], tracked: &HashSet<String>) -> Vec<String> {
+    asked
+        .iter()
+        .filter(|id| !tracked.contains(id.as_str()))
+        .cloned()
+        .collect()
 }
 
 /// Decodes a `journal` row (`return_id, at, step, detail`).

@@ -17,8 +17,9 @@ use sqlx::{QueryBuilder, Sqlite, Transaction};
 use time::OffsetDateTime;
 
 use super::sql::{
-    RETURN_COLUMNS, WATERMARK, decode_count, decode_entry, decode_pending, decode_return,
-    decode_time, encode_return, encode_time, in_flight_stages, in_report_order, sql_error,
+    RETURN_COLUMNS, WATERMARK, decode_count, decode_entry, decode_id_and_time, decode_pending,
+    decode_return, decode_time, encode_return, encode_time, in_flight_stages, in_report_order,
+    not_tracked, sql_error,
 };
 use super::{
     InboxEvent, JournalEntry, PendingEvent, ReturnStage, Store, StoreError, TrackedReturn,
@@ -342,11 +343,7 @@ impl Store for SqliteStore {
                 known.insert(get::<String>(OP, row, "return_id")?);
             }
         }
-        Ok(return_ids
-            .iter()
-            .filter(|id| !known.contains(id.as_str()))
-            .cloned()
-            .collect())
+        Ok(not_tracked(return_ids, &known))
     }
 
     async fn in_flight(&self) -> Result<Vec<TrackedReturn>, StoreError> {
@@ -385,12 +382,7 @@ impl Store for SqliteStore {
             .fetch_all(&self.pool)
             .await
             .map_err(|err| sql_error(OP, err))?;
-        rows.iter()
-            .map(|row| {
-                let at = decode_time(OP, &get::<String>(OP, row, "updated_at")?)?;
-                Ok((get::<String>(OP, row, "return_id")?, at))
-            })
-            .collect()
+        rows.iter().map(|row| decode_id_and_time(OP, row)).collect()
     }
 
     async fn stage_counts(&self) -> Result<Vec<(ReturnStage, u64)>, StoreError> {
