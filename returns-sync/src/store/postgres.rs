@@ -294,11 +294,7 @@ impl Store for PostgresStore {
         .fetch_all(&self.pool)
         .await
         .map_err(|err| sql_error(OP, err))?;
-        let known = rows
-            .iter()
-            .map(|row| get::<String>(OP, row, "return_id"))
-            .collect::<Result<HashSet<_>, _>>()?;
-        Ok(not_tracked(return_ids, &known))
+        Ok(not_tracked(return_ids, &return_ids_of(OP, &rows)?))
     }
 
     async fn in_flight_ids(&self) -> Result<Vec<(String, OffsetDateTime)>, StoreError> {
@@ -460,12 +456,9 @@ impl Store for PostgresStore {
         .fetch_all(&self.pool)
         .await
         .map_err(|err| sql_error(OP, err))?;
-        let granted = rows
-            .iter()
-            .map(|row| get::<String>(OP, row, "return_id"))
-            .collect::<Result<std::collections::HashSet<_>, _>>()?;
+        let granted = return_ids_of(OP, &rows)?;
         // In the order given, each once.
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = HashSet::new();
         Ok(return_ids
             .iter()
             .filter(|id| granted.contains(*id) && seen.insert(id.as_str()))
@@ -516,6 +509,13 @@ impl Store for PostgresStore {
         .map_err(|err| sql_error(OP, err))?;
         Ok(())
     }
+}
+
+/// The `return_id` column of `rows`, as a set.
+fn return_ids_of(operation: &'static str, rows: &[PgRow]) -> Result<HashSet<String>, StoreError> {
+    rows.iter()
+        .map(|row| get::<String>(operation, row, "return_id"))
+        .collect()
 }
 
 /// Reads a column of a PostgreSQL row.
